@@ -1,0 +1,44 @@
+# Two front doors (see README): `make run` and `make test`. Everything installs into .venv.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+FLASK  := $(BIN)/flask --app support_hub
+HOST   ?= 127.0.0.1
+PORT   ?= 5000
+
+.PHONY: run test test-postgres lint install install-dev clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+$(VENV)/.installed: $(BIN)/python pyproject.toml
+	$(BIN)/pip install --quiet -e .
+	touch $@
+
+$(VENV)/.installed-dev: $(BIN)/python pyproject.toml
+	$(BIN)/pip install --quiet -e ".[dev]"
+	touch $@ $(VENV)/.installed
+
+install: $(VENV)/.installed
+install-dev: $(VENV)/.installed-dev
+
+## run: install, migrate the SQLite database, load demo data, serve http://127.0.0.1:5000
+run: install
+	$(FLASK) db upgrade
+	$(FLASK) seed
+	$(FLASK) run --host $(HOST) --port $(PORT)
+
+## test: install the test tools and run the whole suite (SQLite; PostgreSQL if TEST_DATABASE_URL is set)
+test: install-dev
+	$(BIN)/pytest
+
+test-postgres: install-dev
+	TEST_DATABASE_URL=postgresql+psycopg://postgres@127.0.0.1:5432/test $(BIN)/pytest
+
+lint: install-dev
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+clean:
+	rm -rf $(VENV) instance .pytest_cache .ruff_cache

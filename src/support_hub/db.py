@@ -1,0 +1,120 @@
+"""Declarative base, shared column types and the clock."""
+
+from __future__ import annotations
+
+import enum
+import uuid
+from datetime import UTC, datetime
+from typing import Annotated, Any, Generic, TypeVar
+
+import sqlalchemy as sa
+from sqlalchemy.engine import Dialect
+from sqlalchemy.orm import DeclarativeBase, mapped_column
+from sqlalchemy.types import TypeDecorator
+
+NAMING_CONVENTION = {
+    "ix": "ix_%(table_name)s_%(column_0_N_name)s",
+    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+def utcnow() -> datetime:
+    """The current time, timezone-aware UTC (the only clock models use)."""
+    return datetime.now(UTC)
+
+
+def new_id() -> str:
+    """A fresh identifier: a UUID string, as HSDS uses."""
+    return str(uuid.uuid4())
+
+
+class UTCDateTime(TypeDecorator[datetime]):
+    """A datetime stored as UTC and always read back timezone-aware (SQLite drops the zone)."""
+
+    impl = sa.DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetime given; use timezone-aware UTC")
+        return value.astimezone(UTC)
+
+    def process_result_value(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
+F = TypeVar("F", bound=enum.Flag)
+
+
+class FlagSet(TypeDecorator[F], Generic[F]):
+    """An `enum.Flag` stored as its integer value, so a set of options fits one indexed column."""
+
+    impl = sa.Integer
+    cache_ok = True
+
+    def __init__(self, flag_type: type[F], *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.flag_type = flag_type
+
+    def process_bind_param(self, value: F | int | None, dialect: Dialect) -> int | None:
+        if value is None:
+            return None
+        return int(value.value if isinstance(value, enum.Flag) else value)
+
+    def process_result_value(self, value: int | None, dialect: Dialect) -> F | None:
+        return None if value is None else self.flag_type(value)
+
+
+def str_enum(enum_type: type[enum.Enum], length: int = 32) -> sa.Enum:
+    """A portable enum column: VARCHAR of the members' values, no native DB type to migrate."""
+    return sa.Enum(
+        enum_type,
+        native_enum=False,
+        create_constraint=False,
+        length=length,
+        values_callable=lambda members: [m.value for m in members],
+        validate_strings=True,
+    )
+
+
+class Base(DeclarativeBase):
+    metadata = sa.MetaData(naming_convention=NAMING_CONVENTION)
+
+
+id_pk = Annotated[str, mapped_column(sa.String(36), primary_key=True, default=new_id)]
+created_at = Annotated[datetime, mapped_column(UTCDateTime(), default=utcnow, nullable=False)]
+updated_at = Annotated[
+    datetime, mapped_column(UTCDateTime(), default=utcnow, onupdate=utcnow, nullable=False)
+]
+
+
+def configure_sqlite_engine(engine: sa.Engine) -> None:
+    """Make SQLite behave like the PostgreSQL the code is written for.
+
+    pysqlite's own transaction handling skips BEGIN and breaks SAVEPOINT; we issue BEGIN
+    ourselves. Foreign keys on, WAL so readers don't block the writer, and a busy timeout so
+    concurrent writers (web and worker) wait instead of failing.
+    """
+    if engine.dialect.name != "sqlite":
+        return
+
+    @sa.event.listens_for(engine, "connect")
+    def _on_connect(dbapi_connection: Any, _record: Any) -> None:
+        dbapi_connection.isolation_level = None
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute("PRAGMA busy_timeout=10000")
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute("PRAGMA synchronous=NORMAL")
+        cursor.close()
+
+    @sa.event.listens_for(engine, "begin")
+    def _on_begin(connection: sa.Connection) -> None:
+        connection.exec_driver_sql("BEGIN")
