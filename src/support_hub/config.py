@@ -43,6 +43,8 @@ class Settings:
     geocoder_url: str | None
     geocoder_user_agent: str
     hub_name: str
+    # Added with the SMS front door; defaults keep earlier callers working.
+    twilio_timeout_seconds: float = 10.0
 
     @property
     def is_production(self) -> bool:
@@ -168,6 +170,16 @@ def load_settings(overrides: Mapping[str, str] | None = None) -> Settings:
     if len(hub_name) > 40:
         raise ConfigError("HUB_NAME", "must be at most 40 characters (it starts every SMS)")
 
+    timeout_raw = env.get("TWILIO_TIMEOUT_SECONDS", "").strip() or "10"
+    try:
+        twilio_timeout = float(timeout_raw)
+    except ValueError:
+        raise ConfigError(
+            "TWILIO_TIMEOUT_SECONDS", f"must be a number, got {timeout_raw!r}"
+        ) from None
+    if not 0 < twilio_timeout <= 60:
+        raise ConfigError("TWILIO_TIMEOUT_SECONDS", "must be more than 0 and at most 60")
+
     return Settings(
         app_env=app_env,
         database_url=_database_url(env, instance),
@@ -184,4 +196,5 @@ def load_settings(overrides: Mapping[str, str] | None = None) -> Settings:
         geocoder_url=optional("GEOCODER_URL"),
         geocoder_user_agent=env.get("GEOCODER_USER_AGENT", "").strip() or "support_hub",
         hub_name=hub_name,
+        twilio_timeout_seconds=twilio_timeout,
     )

@@ -1,0 +1,230 @@
+"""Delivering the outbox: claim due rows, send each through the gateway, record the outcome.
+
+Claiming is one UPDATE ... RETURNING over a sub-select of due rows. On PostgreSQL the
+sub-select takes `FOR UPDATE SKIP LOCKED`, so many workers share the queue without waiting on
+each other; SQLite has one writer at a time, and the statement runs as the first write of its
+transaction, so two workers can never claim the same row there either. A claim is a lease: a
+worker that dies leaves rows whose lease expires and which any worker may claim again.
+
+The send happens outside any transaction (the claim is committed first, the outcome after), so a
+duplicate is possible only if the process dies between Twilio accepting a message and the
+outcome's commit — the window DESIGN §8 allows, kept to one HTTP round trip.
+"""
+
+from __future__ import annotations
+
+import logging
+import random
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+import sqlalchemy as sa
+
+from support_hub.db import utcnow
+from support_hub.extensions import db
+from support_hub.outbox.models import DELIVERY_RANK, OutboxMessage, OutboxStatus
+from support_hub.sms import services as sms_services
+from support_hub.sms.gateway import (
+    OPTED_OUT_CODES,
+    UNREACHABLE_CODES,
+    OutboundSms,
+    SendError,
+    SmsGateway,
+)
+from support_hub.sms.models import InvalidPhoneNumber, Person, to_e164
+
+log = logging.getLogger(__name__)
+
+LEASE = timedelta(minutes=2)
+MAX_ATTEMPTS = 8
+BACKOFF_BASE_SECONDS = 5.0
+BACKOFF_CAP_SECONDS = 3600.0
+
+
+def backoff(attempts: int, rng: random.Random | None = None) -> timedelta:
+    """Exponential backoff with full jitter: up to base * 2^(attempts-1), capped."""
+    ceiling = min(BACKOFF_CAP_SECONDS, BACKOFF_BASE_SECONDS * 2 ** max(0, attempts - 1))
+    # Jitter spreads retries so a Twilio outage does not end in a synchronized burst; never zero.
+    return timedelta(seconds=max(1.0, (rng or random).uniform(ceiling / 2, ceiling)))
+
+
+def claim_due(worker_id: str, limit: int = 20, now: datetime | None = None) -> list[str]:
+    """Claim up to `limit` due rows (pending, or claimed with an expired lease); commits."""
+    now = now or utcnow()
+    due = (
+        sa.select(OutboxMessage.id)
+        .where(
+            sa.or_(
+                sa.and_(
+                    OutboxMessage.status == OutboxStatus.PENDING,
+                    OutboxMessage.not_before <= now,
+                ),
+                sa.and_(
+                    OutboxMessage.status == OutboxStatus.CLAIMED,
+                    OutboxMessage.lease_expires_at < now,
+                ),
+            )
+        )
+        .order_by(OutboxMessage.not_before)
+        .limit(limit)
+    )
+    if db.session.get_bind().dialect.name == "postgresql":
+        due = due.with_for_update(skip_locked=True)
+    statement = (
+        sa.update(OutboxMessage)
+        .where(OutboxMessage.id.in_(due.scalar_subquery()))
+        .values(
+            status=OutboxStatus.CLAIMED,
+            claimed_by=worker_id,
+            lease_expires_at=now + LEASE,
+            updated_at=now,
+        )
+        .returning(OutboxMessage.id)
+        .execution_options(synchronize_session=False)
+    )
+    ids = list(db.session.execute(statement).scalars())
+    db.session.commit()
+    return ids
+
+
+@dataclass(frozen=True)
+class Outcome:
+    message_id: str
+    status: OutboxStatus
+    error: str | None = None
+
+
+def _blocked_reason(message: OutboxMessage) -> str | None:
+    """Why this text must not go out now, checked at send time (not only at enqueue)."""
+    person = db.session.scalar(sa.select(Person).where(Person.phone == message.to_number))
+    if person is None:
+        return None
+    if person.opted_out:
+        return "opted out"
+    if person.unreachable:
+        return "unreachable"
+    return None
+
+
+def deliver_one(message_id: str, worker_id: str, gateway: SmsGateway) -> Outcome:
+    """Send one claimed row and record what happened (each step its own transaction)."""
+    message = db.session.get(OutboxMessage, message_id, populate_existing=True)
+    if message is None or message.status is not OutboxStatus.CLAIMED:
+        db.session.rollback()
+        return Outcome(message_id, message.status if message else OutboxStatus.CANCELLED)
+    blocked = _blocked_reason(message)
+    if blocked is not None:
+        message.status = OutboxStatus.CANCELLED
+        message.last_error = blocked
+        message.claimed_by = None
+        message.lease_expires_at = None
+        db.session.commit()
+        return Outcome(message_id, OutboxStatus.CANCELLED, blocked)
+    outbound = OutboundSms(
+        to=message.to_number, body=message.body, validity_seconds=message.validity_seconds
+    )
+    message.attempts += 1
+    attempts = message.attempts
+    # Commit the attempt count before the network call, so a crash mid-send still counts.
+    db.session.commit()
+    try:
+        result = gateway.send(outbound)
+    except SendError as exc:
+        return _record_failure(message_id, attempts, exc)
+    message = db.session.get(OutboxMessage, message_id, populate_existing=True)
+    assert message is not None
+    message.status = OutboxStatus.SENT
+    message.twilio_sid = result.sid
+    message.sent_at = utcnow()
+    if _rank(result.status) > _rank(message.delivery_status):
+        message.delivery_status = result.status
+    message.claimed_by = None
+    message.lease_expires_at = None
+    message.last_error = None
+    db.session.commit()
+    return Outcome(message_id, OutboxStatus.SENT)
+
+
+def _record_failure(message_id: str, attempts: int, exc: SendError) -> Outcome:
+    summary = exc.summary()[:200]
+    log.warning("outbox send failed: %s", summary)
+    message = db.session.get(OutboxMessage, message_id, populate_existing=True)
+    assert message is not None
+    message.last_error = summary
+    message.claimed_by = None
+    message.lease_expires_at = None
+    if exc.transient and attempts < MAX_ATTEMPTS:
+        message.status = OutboxStatus.PENDING
+        message.not_before = utcnow() + backoff(attempts)
+        db.session.commit()
+        return Outcome(message_id, OutboxStatus.PENDING, summary)
+    message.status = OutboxStatus.FAILED
+    message.delivery_error_code = exc.code
+    phone = message.to_number
+    db.session.commit()
+    if exc.code in OPTED_OUT_CODES:
+        sms_services.record_carrier_opt_out(phone, exc.code)
+    elif exc.code in UNREACHABLE_CODES:
+        sms_services.mark_unreachable(phone, exc.code)
+    return Outcome(message_id, OutboxStatus.FAILED, summary)
+
+
+def deliver_due(
+    gateway: SmsGateway, worker_id: str, *, limit: int = 20, now: datetime | None = None
+) -> list[Outcome]:
+    """Claim one batch of due rows and deliver them; returns what happened to each."""
+    return [deliver_one(i, worker_id, gateway) for i in claim_due(worker_id, limit, now)]
+
+
+def release_claims(worker_id: str) -> int:
+    """Hand this worker's unsent claims back to the queue (a clean shutdown); commits."""
+    result = db.session.execute(
+        sa.update(OutboxMessage)
+        .where(
+            OutboxMessage.claimed_by == worker_id,
+            OutboxMessage.status == OutboxStatus.CLAIMED,
+        )
+        .values(status=OutboxStatus.PENDING, claimed_by=None, lease_expires_at=None)
+        .execution_options(synchronize_session=False)
+    )
+    db.session.commit()
+    return int(result.rowcount or 0)  # type: ignore[attr-defined]
+
+
+def _rank(status: str | None) -> int:
+    return DELIVERY_RANK.get(status or "", 0)
+
+
+@dataclass(frozen=True)
+class StatusUpdate:
+    """One Twilio status callback."""
+
+    message_sid: str
+    status: str
+    error_code: int | None
+    to_number: str
+
+
+def record_status(update: StatusUpdate) -> bool:
+    """Apply a status callback (never backwards); False for an unknown SID. Commits."""
+    message = db.session.scalar(
+        sa.select(OutboxMessage).where(OutboxMessage.twilio_sid == update.message_sid)
+    )
+    if message is None:
+        # A reply sent as TwiML has no outbox row; its failures still matter below.
+        try:
+            phone = to_e164(update.to_number)
+        except InvalidPhoneNumber:
+            phone = ""
+    else:
+        phone = message.to_number
+        if _rank(update.status) > _rank(message.delivery_status):
+            message.delivery_status = update.status
+            if update.error_code:
+                message.delivery_error_code = update.error_code
+    db.session.commit()
+    if phone and update.error_code in OPTED_OUT_CODES:
+        sms_services.record_carrier_opt_out(phone, update.error_code)
+    elif phone and update.error_code in UNREACHABLE_CODES:
+        sms_services.mark_unreachable(phone, update.error_code)
+    return message is not None
