@@ -85,8 +85,13 @@ HANDLERS: dict[Intent, Callable[[Turn, KeywordMatch], Decision]] = {
 
 
 def _reply_language(turn: Turn, match: KeywordMatch) -> str:
-    """A keyword from the other language's table (ALTO from an English texter) is answered in it."""
-    return match.language if match.language in ("en", "es") else turn.person.language
+    """The language of a keyword's answer.
+
+    The English words (STOP, HELP) are what carriers print everywhere, so Spanish speakers use
+    them too: they are answered in the person's language. A Spanish word (ALTO, AYUDA) from
+    someone we know as English is answered in Spanish.
+    """
+    return turn.person.language if match.language == "en" else match.language
 
 
 def _with_welcome(turn: Turn, replies: tuple[str, ...]) -> tuple[str, ...]:
