@@ -74,5 +74,3 @@ def twiml_messages(xml: bytes) -> list[str]:
     root = ElementTree.fromstring(xml)
     assert root.tag == "Response"
     return [element.text or "" for element in root.findall("Message")]
-
-

@@ -13,6 +13,7 @@ from tests.conftest import settings_for_tests
 from tests.fakes.twilio_api import FakeTwilio, running_fake
 from tests.fakes.twilio_webhook import ACCOUNT_SID, AUTH_TOKEN, HUB_NUMBER, PROXY_BASE, Phone
 
+
 def _twilio_app(database_url: str, instance: Path, **extra: str) -> Flask:
     overrides = settings_for_tests(database_url, instance)
     overrides.update(
@@ -59,6 +60,6 @@ def phone(twilio_app: Flask) -> Phone:
 
 
 @pytest.fixture
-def fake_twilio(shared_dir: Path) -> Iterator[FakeTwilio]:
-    with running_fake(ACCOUNT_SID, AUTH_TOKEN, shared_dir) as fake:
+def fake_twilio() -> Iterator[FakeTwilio]:
+    with running_fake(ACCOUNT_SID, AUTH_TOKEN) as fake:
         yield fake

@@ -33,7 +33,9 @@ from support_hub.sms.keywords import KEYWORDS, Intent, match
         ("más", Intent.MORE, "es"),
     ],
 )
-def test_keyword_matches_whole_message_in_any_case(text: str, intent: Intent, language: str) -> None:
+def test_keyword_matches_whole_message_in_any_case(
+    text: str, intent: Intent, language: str
+) -> None:
     found = match(text)
     assert found is not None
     assert (found.intent, found.language) == (intent, language)

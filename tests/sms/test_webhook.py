@@ -163,7 +163,9 @@ def test_status_callback_21610_records_a_carrier_opt_out(twilio_app: Flask, phon
         to="+16175550123", body="Support Hub: later", kind=OutboxKind.NOTICE, idempotency_key="w"
     )
     db.session.commit()
-    assert _status(twilio_app.test_client(), row.twilio_sid, "undelivered", "21610").status_code == 204
+    assert (
+        _status(twilio_app.test_client(), row.twilio_sid, "undelivered", "21610").status_code == 204
+    )
     person = db.session.scalars(sa.select(Person)).one()
     db.session.refresh(person)
     db.session.refresh(waiting)
