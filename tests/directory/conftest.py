@@ -63,3 +63,102 @@ def nominatim() -> Iterator[FakeNominatim]:
         server.shutdown()
         server.server_close()
         thread.join()
+
+
+from support_hub.db import new_id, utcnow  # noqa: E402
+from support_hub.directory.models import (  # noqa: E402
+    Address,
+    Audience,
+    Category,
+    CostKind,
+    Delivery,
+    Language,
+    Location,
+    Organization,
+    Phone,
+    Schedule,
+    Service,
+    ServiceArea,
+    ServiceAreaScope,
+    ServiceAtLocation,
+    ServiceStatus,
+)
+from support_hub.extensions import db  # noqa: E402
+
+
+def add_listing(
+    name: str,
+    latitude: float | None = None,
+    longitude: float | None = None,
+    *,
+    category: Category = Category.SUPPORT_GROUP,
+    audience: Audience = Audience.PATIENTS,
+    delivery: Delivery | None = None,
+    cost: CostKind = CostKind.FREE,
+    languages: tuple[str, ...] = ("en",),
+    status: ServiceStatus = ServiceStatus.ACTIVE,
+    archived: bool = False,
+    confidential: bool = False,
+    areas: tuple[tuple[str, str | None], ...] = (),
+    organization: str = "Test Organization",
+    description: str = "A test listing.",
+    phone: str | None = "+16175550123",
+    schedule: str | None = "2nd Tuesday, 6–7:30 pm",
+    address: tuple[str, str, str, str] | None = ("1 Test Street", "Cambridge", "MA", "02139"),
+) -> Service:
+    """A service (with a location when given a point, service areas when given `areas`)."""
+    org = Organization(id=new_id(), name=organization, description="")
+    if delivery is None:
+        delivery = Delivery.IN_PERSON if latitude is not None else Delivery.ONLINE
+    service = Service(
+        id=new_id(),
+        organization=org,
+        name=name,
+        description=description,
+        category=category,
+        audience=audience,
+        delivery=delivery,
+        cost=cost,
+        status=status,
+        application_process="Call to register.",
+        assured_date=utcnow().date(),
+        archived_at=utcnow() if archived else None,
+    )
+    db.session.add_all([org, service])
+    for code in languages:
+        db.session.add(Language(id=new_id(), service=service, code=code, name=code))
+    if phone:
+        db.session.add(Phone(id=new_id(), service=service, number=phone, type="voice"))
+    if schedule:
+        db.session.add(Schedule(id=new_id(), service=service, description=schedule))
+    if latitude is not None and longitude is not None:
+        location = Location(
+            id=new_id(),
+            organization=org,
+            name=name,
+            latitude=latitude,
+            longitude=longitude,
+            confidential=confidential,
+        )
+        db.session.add(location)
+        if address:
+            street, city, state, postal = address
+            db.session.add(
+                Address(
+                    id=new_id(),
+                    location=location,
+                    address_1=street,
+                    city=city,
+                    state_province=state,
+                    postal_code=postal,
+                )
+            )
+        db.session.add(ServiceAtLocation(id=new_id(), service=service, location=location))
+    for scope, state in areas:
+        db.session.add(
+            ServiceArea(
+                id=new_id(), service=service, scope=ServiceAreaScope(scope), state_code=state
+            )
+        )
+    db.session.flush()
+    return service
