@@ -1,7 +1,7 @@
 """sms and outbox
 
 Revision ID: 0006_sms
-Revises: 0001_directory
+Revises: 0003_search
 Create Date: 2026-11-24 22:23:39.797872
 
 """
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '0006_sms'
-down_revision = '0001_directory'
+down_revision = '0003_search'  # chained after the merged search branch; the lead re-chains
 branch_labels = None
 depends_on = None
 
