@@ -185,7 +185,16 @@ def test_a_first_text_in_spanish_sets_spanish(phone: Phone) -> None:
 def test_every_text_names_the_hub_and_fits_two_segments(name: str, language: str) -> None:
     hub = "Metastatic Breast Cancer Support Hub"
     text = render(
-        name, language, hub, place="Cambridge, MA", n=3, radius=25, suggestions="", options="x"
+        name,
+        language,
+        hub,
+        place="Cambridge, MA 02139",
+        n=3,
+        radius=25,
+        suggestions=" Did you mean Austin, TX or Boston, MA?",
+        options="x",
+        phone="(617) 555-0123",
+        word="GROUPS",
     )
     if "{hub}" in TEXTS[name][language]:
         assert text.startswith(hub)

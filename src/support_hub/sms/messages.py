@@ -33,7 +33,7 @@ def segments(text: str) -> int:
     return 1 if units <= 70 else -(-units // 67)
 
 
-def _fold(text: str) -> str:
+def gsm_fold(text: str) -> str:
     """Replace characters GSM-7 lacks with their plain letters (á -> a), keeping ñ, é, ¿, ¡."""
     out = []
     for ch in text:
@@ -50,7 +50,7 @@ def fit(text: str, max_segments: int = MAX_SEGMENTS) -> str:
     """`text` within `max_segments`: as written if it fits, else folded, else cut at a word."""
     if segments(text) <= max_segments:
         return text
-    text = _fold(text)
+    text = gsm_fold(text)
     if segments(text) <= max_segments:
         return text
     words = text.split(" ")
@@ -125,6 +125,10 @@ TEXTS: dict[str, dict[str, str]] = {
         "en": "Reply 1-{n} for details, MORE for more.",
         "es": "Responda 1-{n} para detalles, MAS para más.",
     },
+    "search_footer_last": {
+        "en": "Reply 1-{n} for details.",
+        "es": "Responda 1-{n} para detalles.",
+    },
     "search_header": {
         "en": "{hub}: Near {place}:",
         "es": "{hub}: Cerca de {place}:",
@@ -154,6 +158,16 @@ TEXTS: dict[str, dict[str, str]] = {
         "ST (ej. Austin TX).{suggestions}",
     },
     "did_you_mean": {"en": " Did you mean {options}?", "es": " ¿Quiso decir {options}?"},
+    "search_needs_place": {
+        "en": "{hub}: Add your ZIP code or City ST, like {word} 02139 or {word} near Austin TX.",
+        "es": "{hub}: Agregue su código postal o Ciudad ST, ej. {word} 02139.",
+    },
+    "search_pick": {
+        "en": "{hub}: Reply a number from 1 to {n} for details, or text a ZIP code to search.",
+        "es": "{hub}: Responda un número del 1 al {n} para detalles, o envíe un código postal.",
+    },
+    "call": {"en": "Call {phone}.", "es": "Llame al {phone}."},
+    "call_for_place": {"en": "Call for the location", "es": "Llame para saber el lugar"},
     "online": {"en": "online", "es": "en línea"},
     "by_phone": {"en": "by phone", "es": "por teléfono"},
 }
