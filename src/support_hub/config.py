@@ -56,6 +56,9 @@ class Settings:
         """The Flask config keys these settings imply."""
         # hide_parameters keeps phone numbers and message text out of SQL error messages and logs.
         engine_options: dict[str, object] = {"pool_pre_ping": True, "hide_parameters": True}
+        if self.database_url.startswith("postgresql"):
+            # A database that is down must fail a webhook fast (Twilio retries), not hang it.
+            engine_options["connect_args"] = {"connect_timeout": 3}
         return {
             "SECRET_KEY": self.secret_key,
             "SQLALCHEMY_DATABASE_URI": self.database_url,

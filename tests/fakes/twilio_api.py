@@ -60,6 +60,8 @@ class FakeTwilio:
     contract_violations: list[str] = field(default_factory=list)
     _failures: deque[Failure] = field(default_factory=deque)
     _lock: threading.Lock = field(default_factory=threading.Lock)
+    # Seconds every accepted send takes (to catch a worker in the middle of one).
+    send_seconds: float = 0.0
     _server: ThreadingHTTPServer | None = None
     _counter: int = 0
 
@@ -141,6 +143,8 @@ class FakeTwilio:
                 {"code": failure.code, "message": "scripted failure", "status": failure.status},
             )
             return
+        if self.send_seconds:
+            time.sleep(self.send_seconds)
         record.accepted = True
         sid = f"SM{number:032x}"
         self._reply(

@@ -3,10 +3,19 @@
 from __future__ import annotations
 
 import time
+from pathlib import Path
 
 import pytest
+from flask import Flask
 
-from support_hub.sms.gateway import OutboundSms, SendError, TwilioGateway
+from support_hub import create_app
+from support_hub.config import ConfigError, load_settings
+from support_hub.extensions import db
+from support_hub.outbox.models import OutboxKind
+from support_hub.outbox.services import enqueue
+from support_hub.outbox.worker import Worker
+from support_hub.sms.gateway import OutboundSms, SendError, TwilioGateway, get_gateway
+from tests.conftest import settings_for_tests
 from tests.fakes.twilio_api import Failure, FakeTwilio
 from tests.fakes.twilio_webhook import ACCOUNT_SID, AUTH_TOKEN, HUB_NUMBER, PROXY_BASE
 
@@ -93,3 +102,56 @@ def test_the_fake_checks_requests_against_twilios_published_spec(fake_twilio: Fa
     assert {"To", "From", "Body", "StatusCallback", "MessagingServiceSid"} <= (
         fake_twilio.known_fields
     )
+
+
+def _configured_app(app: Flask, tmp_path: Path, fake: FakeTwilio, **extra: str) -> Flask:
+    overrides = settings_for_tests(app.config["SQLALCHEMY_DATABASE_URI"], tmp_path)
+    overrides.update(
+        SMS_BACKEND="twilio",
+        TWILIO_ACCOUNT_SID=ACCOUNT_SID,
+        TWILIO_AUTH_TOKEN=AUTH_TOKEN,
+        TWILIO_FROM_NUMBER=HUB_NUMBER,
+        TWILIO_API_BASE_URL=fake.base_url,
+        PUBLIC_BASE_URL=PROXY_BASE,
+        **extra,
+    )
+    return create_app(overrides)
+
+
+def test_configuration_chooses_twilio_its_base_url_callback_and_timeout(
+    app: Flask, tmp_path: Path, fake_twilio: FakeTwilio
+) -> None:
+    configured = _configured_app(app, tmp_path, fake_twilio, TWILIO_TIMEOUT_SECONDS="0.3")
+    gateway = get_gateway(configured)
+    assert gateway.name == "twilio"
+    gateway.send(OutboundSms(to="+16175550123", body="Support Hub: hi"))
+    assert fake_twilio.requests[0].form["StatusCallback"] == f"{PROXY_BASE}/sms/status"
+    fake_twilio.fail_next(Failure(500, None, stall_seconds=1.5))
+    started = time.monotonic()
+    with pytest.raises(SendError):
+        gateway.send(OutboundSms(to="+16175550123", body="Support Hub: hi"))
+    assert time.monotonic() - started < 1.2
+
+
+def test_the_worker_sends_through_the_configured_twilio(
+    app: Flask, tmp_path: Path, fake_twilio: FakeTwilio
+) -> None:
+    configured = _configured_app(app, tmp_path, fake_twilio)
+    enqueue(
+        to="+16175550123", body="Support Hub: hello", kind=OutboxKind.NOTICE, idempotency_key="t1"
+    )
+    db.session.commit()
+    # (The CLI runner would reuse the session app's context, so drive the worker directly.)
+    assert Worker(configured).drain() == 1
+    (request,) = fake_twilio.accepted()
+    assert request.form["Body"] == "Support Hub: hello"
+    assert fake_twilio.contract_violations == []
+
+
+@pytest.mark.parametrize("value", ["0", "-1", "61", "soon"])
+def test_twilio_timeout_must_be_a_sane_number(tmp_path: Path, value: str) -> None:
+    overrides = settings_for_tests("sqlite://", tmp_path)
+    overrides["TWILIO_TIMEOUT_SECONDS"] = value
+    with pytest.raises(ConfigError) as caught:
+        load_settings(overrides)
+    assert caught.value.variable == "TWILIO_TIMEOUT_SECONDS"

@@ -197,3 +197,12 @@ def test_unsigned_status_callback_is_refused(twilio_app: Flask) -> None:
     assert response.status_code == 403
     db.session.refresh(row)
     assert row.delivery_status == "queued"
+
+
+def test_production_without_a_token_refuses_every_webhook(app: Flask, tmp_path: Path) -> None:
+    overrides = settings_for_tests(app.config["SQLALCHEMY_DATABASE_URI"], tmp_path)
+    overrides["APP_ENV"] = "production"
+    production = create_app(overrides)
+    response = production.test_client().post("/sms/inbound", data=twilio_form("hello"))
+    assert response.status_code == 403
+    assert _count(InboundMessage) == 0

@@ -20,7 +20,7 @@ from datetime import datetime, timedelta
 
 import sqlalchemy as sa
 
-from support_hub.db import utcnow
+from support_hub.db import begin_write, utcnow
 from support_hub.extensions import db
 from support_hub.outbox.models import DELIVERY_RANK, OutboxMessage, OutboxStatus
 from support_hub.sms import services as sms_services
@@ -94,9 +94,9 @@ class Outcome:
     error: str | None = None
 
 
-def _blocked_reason(message: OutboxMessage) -> str | None:
-    """Why this text must not go out now, checked at send time (not only at enqueue)."""
-    person = db.session.scalar(sa.select(Person).where(Person.phone == message.to_number))
+def _blocked_reason(to_number: str) -> str | None:
+    """Why a text must not go out now, checked at send time (not only at enqueue)."""
+    person = db.session.scalar(sa.select(Person).where(Person.phone == to_number))
     if person is None:
         return None
     if person.opted_out:
@@ -106,66 +106,109 @@ def _blocked_reason(message: OutboxMessage) -> str | None:
     return None
 
 
+def _held(message_id: str, worker_id: str) -> sa.ColumnElement[bool]:
+    """The row is still this worker's claim (a lease taken over by another worker is not)."""
+    return sa.and_(
+        OutboxMessage.id == message_id,
+        OutboxMessage.status == OutboxStatus.CLAIMED,
+        OutboxMessage.claimed_by == worker_id,
+    )
+
+
 def deliver_one(message_id: str, worker_id: str, gateway: SmsGateway) -> Outcome:
     """Send one claimed row and record what happened (each step its own transaction)."""
-    message = db.session.get(OutboxMessage, message_id, populate_existing=True)
-    if message is None or message.status is not OutboxStatus.CLAIMED:
+    begin_write(db.session)
+    # Counting the attempt first (and committing it before the network call) takes the row's
+    # write lock and proves the claim is still ours.
+    held = db.session.execute(
+        sa.update(OutboxMessage)
+        .where(_held(message_id, worker_id))
+        .values(attempts=OutboxMessage.attempts + 1, updated_at=utcnow())
+        .returning(
+            OutboxMessage.to_number,
+            OutboxMessage.body,
+            OutboxMessage.validity_seconds,
+            OutboxMessage.attempts,
+        )
+        .execution_options(synchronize_session=False)
+    ).one_or_none()
+    if held is None:
         db.session.rollback()
-        return Outcome(message_id, message.status if message else OutboxStatus.CANCELLED)
-    blocked = _blocked_reason(message)
+        status = db.session.scalar(
+            sa.select(OutboxMessage.status).where(OutboxMessage.id == message_id)
+        )
+        db.session.rollback()
+        return Outcome(message_id, status or OutboxStatus.CANCELLED)
+    to_number, body, validity_seconds, attempts = held
+    blocked = _blocked_reason(to_number)
     if blocked is not None:
-        message.status = OutboxStatus.CANCELLED
-        message.last_error = blocked
-        message.claimed_by = None
-        message.lease_expires_at = None
+        _finish(message_id, worker_id, status=OutboxStatus.CANCELLED, last_error=blocked)
         db.session.commit()
         return Outcome(message_id, OutboxStatus.CANCELLED, blocked)
-    outbound = OutboundSms(
-        to=message.to_number, body=message.body, validity_seconds=message.validity_seconds
-    )
-    message.attempts += 1
-    attempts = message.attempts
-    # Commit the attempt count before the network call, so a crash mid-send still counts.
     db.session.commit()
+    outbound = OutboundSms(to=to_number, body=body, validity_seconds=validity_seconds)
     try:
         result = gateway.send(outbound)
     except SendError as exc:
-        return _record_failure(message_id, attempts, exc)
-    message = db.session.get(OutboxMessage, message_id, populate_existing=True)
-    assert message is not None
-    message.status = OutboxStatus.SENT
-    message.twilio_sid = result.sid
-    message.sent_at = utcnow()
-    if _rank(result.status) > _rank(message.delivery_status):
-        message.delivery_status = result.status
-    message.claimed_by = None
-    message.lease_expires_at = None
-    message.last_error = None
+        return _record_failure(message_id, worker_id, to_number, attempts, exc)
+    begin_write(db.session)
+    # Recorded even if our lease lapsed meanwhile: the text did go out, and the SID proves it.
+    db.session.execute(
+        sa.update(OutboxMessage)
+        .where(OutboxMessage.id == message_id)
+        .values(
+            status=OutboxStatus.SENT,
+            twilio_sid=result.sid,
+            sent_at=utcnow(),
+            delivery_status=result.status,
+            claimed_by=None,
+            lease_expires_at=None,
+            last_error=None,
+            updated_at=utcnow(),
+        )
+        .execution_options(synchronize_session=False)
+    )
     db.session.commit()
     return Outcome(message_id, OutboxStatus.SENT)
 
 
-def _record_failure(message_id: str, attempts: int, exc: SendError) -> Outcome:
+def _finish(message_id: str, worker_id: str, **values: object) -> None:
+    db.session.execute(
+        sa.update(OutboxMessage)
+        .where(_held(message_id, worker_id))
+        .values(claimed_by=None, lease_expires_at=None, updated_at=utcnow(), **values)
+        .execution_options(synchronize_session=False)
+    )
+
+
+def _record_failure(
+    message_id: str, worker_id: str, to_number: str, attempts: int, exc: SendError
+) -> Outcome:
     summary = exc.summary()[:200]
     log.warning("outbox send failed: %s", summary)
-    message = db.session.get(OutboxMessage, message_id, populate_existing=True)
-    assert message is not None
-    message.last_error = summary
-    message.claimed_by = None
-    message.lease_expires_at = None
+    begin_write(db.session)
     if exc.transient and attempts < MAX_ATTEMPTS:
-        message.status = OutboxStatus.PENDING
-        message.not_before = utcnow() + backoff(attempts)
+        _finish(
+            message_id,
+            worker_id,
+            status=OutboxStatus.PENDING,
+            not_before=utcnow() + backoff(attempts),
+            last_error=summary,
+        )
         db.session.commit()
         return Outcome(message_id, OutboxStatus.PENDING, summary)
-    message.status = OutboxStatus.FAILED
-    message.delivery_error_code = exc.code
-    phone = message.to_number
+    _finish(
+        message_id,
+        worker_id,
+        status=OutboxStatus.FAILED,
+        last_error=summary,
+        delivery_error_code=exc.code,
+    )
     db.session.commit()
     if exc.code in OPTED_OUT_CODES:
-        sms_services.record_carrier_opt_out(phone, exc.code)
+        sms_services.record_carrier_opt_out(to_number, exc.code)
     elif exc.code in UNREACHABLE_CODES:
-        sms_services.mark_unreachable(phone, exc.code)
+        sms_services.mark_unreachable(to_number, exc.code)
     return Outcome(message_id, OutboxStatus.FAILED, summary)
 
 
@@ -178,6 +221,7 @@ def deliver_due(
 
 def release_claims(worker_id: str) -> int:
     """Hand this worker's unsent claims back to the queue (a clean shutdown); commits."""
+    begin_write(db.session)
     result = db.session.execute(
         sa.update(OutboxMessage)
         .where(
@@ -207,6 +251,7 @@ class StatusUpdate:
 
 def record_status(update: StatusUpdate) -> bool:
     """Apply a status callback (never backwards); False for an unknown SID. Commits."""
+    begin_write(db.session)
     message = db.session.scalar(
         sa.select(OutboxMessage).where(OutboxMessage.twilio_sid == update.message_sid)
     )

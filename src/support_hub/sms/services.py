@@ -8,7 +8,7 @@ from datetime import datetime
 import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
 
-from support_hub.db import utcnow
+from support_hub.db import begin_write, utcnow
 from support_hub.extensions import db
 from support_hub.outbox import services as outbox
 from support_hub.sms import conversation
@@ -72,6 +72,7 @@ def receive_inbound(sms: InboundSms, *, hub: str, now: datetime | None = None) -
     Raises `InvalidPhoneNumber` when From is not a phone number.
     """
     now = now or utcnow()
+    begin_write(db.session)
     replayed = _stored_reply(sms.message_sid)
     if replayed is not None:
         db.session.rollback()
@@ -115,6 +116,7 @@ def person_for(phone: str) -> Person | None:
 def record_carrier_opt_out(phone: str, code: int, now: datetime | None = None) -> None:
     """Twilio says the number has opted out (21610): record it, source carrier (one transaction)."""
     now = now or utcnow()
+    begin_write(db.session)
     person = person_for(phone)
     if person is None:
         person, _ = _find_or_add_person(phone)
@@ -124,6 +126,7 @@ def record_carrier_opt_out(phone: str, code: int, now: datetime | None = None) -
 
 def mark_unreachable(phone: str, code: int) -> None:
     """Twilio says texts cannot reach the number (21211, 21614, 30006): stop trying (commits)."""
+    begin_write(db.session)
     person = person_for(phone)
     if person is not None:
         person.unreachable = True
