@@ -206,12 +206,22 @@ def _results_text(turn: Turn, state: dict[str, Any]) -> str:
 
 
 def _fit_lines(header: str, parts: list[list[str]], footer: str) -> str:
-    """Header, one line per hit, footer, within two segments: long names shrink first."""
+    """Header, one line per hit, footer, within two segments.
+
+    Phone and distance stay whole; the rest of each line's share of the 306 characters goes to
+    the name (about 60%) and when/where, each cut at a word.
+    """
+    budget = 2 * 153 - len(header) - len(footer) - (len(parts) + 1)
+    per_line = budget // max(1, len(parts))
     text = ""
-    for name_max, when_max in ((40, 30), (32, 24), (26, 18), (20, 14), (16, 10), (12, 0)):
+    for squeeze in range(0, 60, 3):
         lines = []
-        for number, (name, when_where, *rest) in enumerate(parts, start=1):
-            fields = [_clip(name, name_max), _clip(when_where, when_max), *rest]
+        for number, (name, when_where, *fixed) in enumerate(parts, start=1):
+            kept = [f for f in fixed if f]
+            flexible = per_line - squeeze - len(f"{number}) ") - 3 * (len(kept) + 1)
+            flexible -= sum(len(f) for f in kept)
+            name_max = max(10, int(flexible * 0.6))
+            fields = [_clip(name, name_max), _clip(when_where, flexible - name_max), *kept]
             lines.append(f"{number}) " + " - ".join(f for f in fields if f))
         text = gsm_fold("\n".join([header, *lines, footer]))
         if segments(text) <= 2:
@@ -228,9 +238,14 @@ def _as_typed(place_text: str) -> str:
 
 
 def _clip(text: str, limit: int) -> str:
-    if limit <= 0:
+    """`text` in at most `limit` characters, cut at a word when one ends late enough."""
+    if limit < 4:
         return ""
-    return text if len(text) <= limit else text[: limit - 1].rstrip() + "."
+    if len(text) <= limit:
+        return text
+    cut = text[:limit]
+    at_word = cut.rsplit(" ", 1)[0] if " " in cut[limit // 2 :] else cut
+    return at_word.rstrip(" ,;:-")
 
 
 def _line_parts(hit: SearchHit, language: str) -> list[str]:
@@ -276,7 +291,11 @@ def _phone(service: Service) -> str | None:
         parsed = phonenumbers.parse(numbers[0], "US")
     except phonenumbers.NumberParseException:
         return numbers[0]
-    return phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.NATIONAL)
+    if parsed.country_code == 1:
+        # 617-555-0123: two characters shorter than "(617) 555-0123", and as clear.
+        digits = str(parsed.national_number)
+        return f"{digits[:3]}-{digits[3:6]}-{digits[6:]}"
+    return phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.INTERNATIONAL)
 
 
 def _short_label(place: Place) -> str:
