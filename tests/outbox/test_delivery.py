@@ -222,3 +222,14 @@ def test_deliver_one_ignores_a_row_it_does_not_hold(gateway: TwilioGateway) -> N
     row = _queue("unclaimed")
     outcome = deliver_one(row.id, "w1", gateway)
     assert outcome.status is OutboxStatus.PENDING
+
+
+@pytest.mark.parametrize("number", ["+442079460000", "+447700900123", "not a number"])
+def test_numbers_that_cannot_take_texts_are_never_sent_to(
+    gateway: TwilioGateway, fake_twilio: FakeTwilio, number: str
+) -> None:
+    row = _queue("landline", to=number)
+    (outcome,) = deliver_due(gateway, "w1")
+    assert outcome.status is OutboxStatus.CANCELLED
+    assert _fresh(row).last_error == "not a number that takes texts"
+    assert fake_twilio.requests == []

@@ -31,7 +31,7 @@ from support_hub.sms.gateway import (
     SendError,
     SmsGateway,
 )
-from support_hub.sms.models import InvalidPhoneNumber, Person, to_e164
+from support_hub.sms.models import InvalidPhoneNumber, Person, can_receive_sms, to_e164
 
 log = logging.getLogger(__name__)
 
@@ -96,6 +96,8 @@ class Outcome:
 
 def _blocked_reason(to_number: str) -> str | None:
     """Why a text must not go out now, checked at send time (not only at enqueue)."""
+    if not can_receive_sms(to_number):
+        return "not a number that takes texts"
     person = db.session.scalar(sa.select(Person).where(Person.phone == to_number))
     if person is None:
         return None

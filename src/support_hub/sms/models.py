@@ -30,15 +30,28 @@ def to_e164(raw: str, default_region: str = "US") -> str:
     return phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.E164)
 
 
+# Number types that never take texts. North American numbers are mostly FIXED_LINE_OR_MOBILE
+# (only the carrier knows), so they pass, and a 21614/30006 from Twilio marks them later.
+_NO_SMS_TYPES = frozenset(
+    {
+        phonenumbers.PhoneNumberType.FIXED_LINE,
+        phonenumbers.PhoneNumberType.PREMIUM_RATE,
+        phonenumbers.PhoneNumberType.SHARED_COST,
+        phonenumbers.PhoneNumberType.PAGER,
+        phonenumbers.PhoneNumberType.UAN,
+        phonenumbers.PhoneNumberType.VOICEMAIL,
+    }
+)
+
+
 def can_receive_sms(e164: str) -> bool:
-    """False for numbers whose type says they cannot take texts (fixed-line, toll-free voice...)."""
-    kind = phonenumbers.number_type(phonenumbers.parse(e164))
-    # North American numbers are mostly FIXED_LINE_OR_MOBILE: only the carrier knows, so they
-    # pass here and a 21614 from Twilio marks them unreachable later.
-    return kind in (
-        phonenumbers.PhoneNumberType.MOBILE,
-        phonenumbers.PhoneNumberType.FIXED_LINE_OR_MOBILE,
-        phonenumbers.PhoneNumberType.UNKNOWN,
+    """False for numbers whose type says they cannot take texts (a landline abroad, premium...)."""
+    try:
+        parsed = phonenumbers.parse(e164)
+    except phonenumbers.NumberParseException:
+        return False
+    return phonenumbers.is_valid_number(parsed) and (
+        phonenumbers.number_type(parsed) not in _NO_SMS_TYPES
     )
 
 
