@@ -15,6 +15,7 @@ import pytest
 import sqlalchemy as sa
 from flask import Flask
 
+from support_hub import create_app
 from support_hub.extensions import db
 from support_hub.outbox.models import OutboxKind, OutboxMessage, OutboxStatus
 from support_hub.outbox.services import enqueue
@@ -97,3 +98,15 @@ def test_sigterm_finishes_the_current_send_and_releases_the_other_claims(
         db.session.scalar(sa.select(sa.func.count()).where(OutboxMessage.claimed_by.is_not(None)))
         == 0
     )
+
+
+def _hooks(app: Flask) -> list[str]:
+    return [f.__name__ for f in app.before_request_funcs.get(None, [])]
+
+
+def test_the_in_process_worker_is_wired_only_in_development(app: Flask, tmp_path: Path) -> None:
+    overrides = settings_for_tests(app.config["SQLALCHEMY_DATABASE_URI"], tmp_path)
+    overrides["APP_ENV"] = "development"
+    development = create_app(overrides)
+    assert "_start_worker_thread" in _hooks(development)
+    assert "_start_worker_thread" not in _hooks(app)

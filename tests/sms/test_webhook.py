@@ -206,3 +206,15 @@ def test_production_without_a_token_refuses_every_webhook(app: Flask, tmp_path: 
     response = production.test_client().post("/sms/inbound", data=twilio_form("hello"))
     assert response.status_code == 403
     assert _count(InboundMessage) == 0
+
+
+def test_21610_on_a_twiml_reply_without_an_outbox_row_still_opts_out(
+    twilio_app: Flask, phone: Phone
+) -> None:
+    phone.text("hello")
+    response = _status(twilio_app.test_client(), "SM" + "d" * 32, "failed", "21610")
+    assert response.status_code == 204
+    person = db.session.scalars(sa.select(Person)).one()
+    db.session.refresh(person)
+    assert person.opted_out
+    assert person.consent_events[-1].source is ConsentSource.CARRIER

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 
 import sqlalchemy as sa
+from sqlalchemy.exc import IntegrityError
 
 from support_hub.db import utcnow
 from support_hub.extensions import db
@@ -40,8 +41,14 @@ def enqueue(
         validity_seconds=validity_seconds,
         status=OutboxStatus.PENDING,
     )
-    db.session.add(message)
-    db.session.flush()
+    try:
+        with db.session.begin_nested():
+            db.session.add(message)
+    except IntegrityError:
+        # A concurrent transaction enqueued the same key first: theirs is the message.
+        return db.session.scalars(
+            sa.select(OutboxMessage).where(OutboxMessage.idempotency_key == idempotency_key)
+        ).one()
     return message
 
 
