@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 import time
 from pathlib import Path
 
@@ -218,3 +219,35 @@ def test_21610_on_a_twiml_reply_without_an_outbox_row_still_opts_out(
     db.session.refresh(person)
     assert person.opted_out
     assert person.consent_events[-1].source is ConsentSource.CARRIER
+
+
+def _post_twice_at_once(app: Flask, form: dict[str, str]) -> list[tuple[int, bytes]]:
+    barrier = threading.Barrier(2)
+    answers: list[tuple[int, bytes]] = []
+
+    def post() -> None:
+        client = app.test_client()
+        barrier.wait()
+        response = client.post("/sms/inbound", data=form)
+        answers.append((response.status_code, response.data))
+
+    threads = [threading.Thread(target=post) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return answers
+
+
+@pytest.mark.real_commits
+def test_a_retry_racing_the_original_is_stored_once_and_answered_alike(app: Flask) -> None:
+    for attempt in range(5):
+        form = twilio_form("STOP", from_=f"+1617555{attempt:04d}", sid=f"SM{attempt:032d}")
+        first, second = _post_twice_at_once(app, form)
+        assert first == second
+        assert first[0] == 200
+        assert len(twiml_messages(first[1])) == 1
+    db.session.remove()
+    assert _count(InboundMessage) == 5
+    assert _count(Person) == 5
+    assert _count(ConsentEvent) == 10  # each number: opted in by its first text, then out

@@ -45,14 +45,9 @@ def _find_or_add_person(phone: str) -> tuple[Person, bool]:
     person = db.session.scalar(sa.select(Person).where(Person.phone == phone))
     if person is not None:
         return person, False
-    try:
-        with db.session.begin_nested():
-            person = Person(phone=phone, language="en")
-            db.session.add(person)
-    except IntegrityError:
-        # Another request created them a moment ago (two texts at once from a new number).
-        person = db.session.scalars(sa.select(Person).where(Person.phone == phone)).one()
-        return person, False
+    person = Person(phone=phone, language="en")
+    db.session.add(person)
+    db.session.flush()
     return person, True
 
 
@@ -71,7 +66,17 @@ def receive_inbound(sms: InboundSms, *, hub: str, now: datetime | None = None) -
     A replay of a stored MessageSid returns the stored answer and changes nothing.
     Raises `InvalidPhoneNumber` when From is not a phone number.
     """
-    now = now or utcnow()
+    try:
+        return _receive(sms, hub, now or utcnow())
+    except IntegrityError:
+        # A concurrent request stored the same MessageSid (a Twilio retry racing the original)
+        # or created the same new person first. Everything here was rolled back; the second
+        # try sees their committed row and answers as a replay or as a returning texter.
+        db.session.rollback()
+        return _receive(sms, hub, now or utcnow())
+
+
+def _receive(sms: InboundSms, hub: str, now: datetime) -> InboundResult:
     begin_write(db.session)
     replayed = _stored_reply(sms.message_sid)
     if replayed is not None:
@@ -87,13 +92,7 @@ def receive_inbound(sms: InboundSms, *, hub: str, now: datetime | None = None) -
         num_media=sms.num_media,
         status=InboundStatus.RECEIVED,
     )
-    try:
-        with db.session.begin_nested():
-            db.session.add(message)
-    except IntegrityError:
-        # The same MessageSid is being stored by a concurrent retry: answer as it did.
-        db.session.rollback()
-        return InboundResult(_stored_reply(sms.message_sid) or (), replayed=True)
+    db.session.add(message)
     if is_new:
         record_consent(person, ConsentKind.OPT_IN, ConsentSource.KEYWORD, sms.body, now=now)
     # Texting us shows the number takes texts again, whatever an old error said.
