@@ -16,7 +16,7 @@ from tests.conftest import settings_for_tests
 
 
 def test_simulator_page_shows_a_phone_with_a_form_and_the_live_script(client: FlaskClient) -> None:
-    page = client.get("/simulator?phone=%2B16175550123")
+    page = client.get("/simulator")
     assert page.status_code == 200
     html = page.get_data(as_text=True)
     assert 'action="/simulator/send"' in html
@@ -26,24 +26,28 @@ def test_simulator_page_shows_a_phone_with_a_form_and_the_live_script(client: Fl
 
 
 def test_sending_from_the_simulator_shows_the_reply(client: FlaskClient) -> None:
-    sent = client.post("/simulator/send", data={"phone": "+16175550123", "body": "HELP"})
+    sent = client.post("/simulator/send", data={"body": "HELP"})
     assert sent.status_code == 303
+    assert sent.headers["Location"] == "/simulator"
     page = client.get(sent.headers["Location"]).get_data(as_text=True)
     assert "HELP" in page
     assert "Support Hub: Support for people" in page
 
 
 def test_later_texts_sent_by_the_worker_appear_in_the_feed(app: Flask, client: FlaskClient) -> None:
-    client.post("/simulator/send", data={"phone": "+16175550123", "body": "hi"})
+    chosen = client.post("/simulator/number", data={"phone": "(617) 555-0199"})
+    assert chosen.status_code == 303
+    client.post("/simulator/send", data={"body": "hi"})
     enqueue(
-        to="+16175550123",
+        to="+16175550199",
         body="Support Hub: a person from the hub here. How are you?",
         kind=OutboxKind.STAFF_REPLY,
         idempotency_key="staff:1",
     )
     db.session.commit()
     Worker(app).drain()
-    feed = client.get("/simulator/feed?phone=%2B16175550123").get_json()
+    feed = client.get("/simulator/feed").get_json()
+    assert feed["phone"] == "+16175550199"
     bodies = [m["body"] for m in feed["messages"]]
     assert bodies[0] == "hi"
     assert bodies[-1] == "Support Hub: a person from the hub here. How are you?"
@@ -52,13 +56,13 @@ def test_later_texts_sent_by_the_worker_appear_in_the_feed(app: Flask, client: F
 
 
 def test_a_bad_number_is_a_clear_400(client: FlaskClient) -> None:
-    response = client.get("/simulator?phone=banana")
+    response = client.post("/simulator/number", data={"phone": "banana"})
     assert response.status_code == 400
     assert b"not a phone number" in response.data
 
 
 def test_an_empty_text_is_refused(client: FlaskClient) -> None:
-    response = client.post("/simulator/send", data={"phone": "+16175550123", "body": "  "})
+    response = client.post("/simulator/send", data={"body": "  "})
     assert response.status_code == 400
 
 

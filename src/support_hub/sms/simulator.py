@@ -2,7 +2,8 @@
 
 Texts typed here go through the same service as Twilio's webhook, without a signature (nothing
 leaves the machine); later texts (check-ins, staff replies) show up as the console gateway's
-sent outbox rows, so a worker in another process is seen too.
+sent outbox rows, so a worker in another process is seen too. The chosen number lives in the
+session, never in a URL, so it stays out of access logs.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from flask import (
     redirect,
     render_template,
     request,
+    session,
     url_for,
 )
 from werkzeug.wrappers import Response as WerkzeugResponse
@@ -30,17 +32,21 @@ bp = Blueprint("simulator", __name__, url_prefix="/simulator")
 DEFAULT_PHONE = "+16175550123"
 
 
-def _phone(raw: str | None) -> str:
+def _parse(raw: str | None) -> str:
     try:
-        return to_e164(raw or DEFAULT_PHONE)
+        return to_e164(raw or "")
     except InvalidPhoneNumber:
         raise BadRequestError("That is not a phone number; try +16175550123.") from None
 
 
+def _current_phone() -> str:
+    return str(session.get("simulator_phone") or DEFAULT_PHONE)
+
+
 @bp.get("")
 def phone() -> str:
-    """The simulated phone for one number."""
-    number = _phone(request.args.get("phone"))
+    """The simulated phone."""
+    number = _current_phone()
     settings: Settings = current_app.extensions["support_hub.settings"]
     return render_template(
         "sms/simulator.html",
@@ -50,10 +56,17 @@ def phone() -> str:
     )
 
 
+@bp.post("/number")
+def choose_number() -> WerkzeugResponse:
+    """Switch the simulated phone to another number."""
+    session["simulator_phone"] = _parse(request.form.get("phone"))
+    return redirect(url_for("simulator.phone"), code=303)
+
+
 @bp.get("/feed")
 def feed() -> Response:
-    """The number's history as JSON, for the page's live refresh."""
-    number = _phone(request.args.get("phone"))
+    """The phone's history as JSON, for the page's live refresh."""
+    number = _current_phone()
     return jsonify(
         phone=number,
         messages=[
@@ -71,7 +84,7 @@ def feed() -> Response:
 @bp.post("/send")
 def send() -> WerkzeugResponse:
     """Deliver a typed text as if Twilio had posted it, then show the phone again."""
-    number = _phone(request.form.get("phone"))
+    number = _current_phone()
     body = request.form.get("body", "")
     if not body.strip():
         raise BadRequestError("Type a message to send.")
@@ -87,4 +100,4 @@ def send() -> WerkzeugResponse:
         ),
         hub=settings.hub_name,
     )
-    return redirect(url_for("simulator.phone", phone=number), code=303)
+    return redirect(url_for("simulator.phone"), code=303)
