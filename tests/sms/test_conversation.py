@@ -5,6 +5,8 @@ from __future__ import annotations
 import pytest
 import sqlalchemy as sa
 from flask import Flask
+from hypothesis import given
+from hypothesis import strategies as st
 
 from support_hub.extensions import db
 from support_hub.outbox.delivery import claim_due, deliver_one
@@ -12,7 +14,7 @@ from support_hub.outbox.models import OutboxKind, OutboxStatus
 from support_hub.outbox.services import enqueue
 from support_hub.outbox.worker import Worker
 from support_hub.sms.gateway import ConsoleGateway
-from support_hub.sms.messages import TEXTS, render, segments
+from support_hub.sms.messages import TEXTS, fit, render, segments
 from support_hub.sms.models import ConsentKind, ConsentSource, InboundMessage, Person
 from tests.fakes.twilio_webhook import Phone
 
@@ -199,3 +201,10 @@ def test_every_text_names_the_hub_and_fits_two_segments(name: str, language: str
     if "{hub}" in TEXTS[name][language]:
         assert text.startswith(hub)
     assert segments(text) <= 2
+
+
+@given(st.text(max_size=800))
+def test_fit_always_keeps_a_text_within_two_segments(text: str) -> None:
+    fitted = fit("Support Hub: " + text)
+    assert segments(fitted) <= 2
+    assert fitted.startswith("Support Hub:")

@@ -1,6 +1,8 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from support_hub.sms.keywords import KEYWORDS, Intent, match
 
@@ -84,3 +86,19 @@ def test_every_language_has_opt_out_and_help_in_its_table() -> None:
         intents = set(table.values())
         assert Intent.OPT_OUT in intents, language
         assert Intent.HELP in intents, language
+
+
+@given(
+    entry=st.sampled_from([(w, i) for table in KEYWORDS.values() for w, i in table.items()]),
+    before=st.text(alphabet=" \t.!?¡¿\"'*-", max_size=4),
+    after=st.text(alphabet=" \t.!?\"'*-", max_size=4),
+    upper=st.lists(st.booleans(), min_size=12, max_size=12),
+)
+def test_any_case_and_surrounding_punctuation_still_match(
+    entry: tuple[str, Intent], before: str, after: str, upper: list[bool]
+) -> None:
+    word, intent = entry
+    cased = "".join(c.upper() if u else c.lower() for c, u in zip(word, upper * 2, strict=False))
+    found = match(before + cased + after)
+    assert found is not None
+    assert found.intent is intent

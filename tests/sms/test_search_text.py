@@ -5,13 +5,15 @@ from __future__ import annotations
 from datetime import timedelta
 
 import sqlalchemy as sa
+from hypothesis import given
+from hypothesis import strategies as st
 
 from support_hub.db import utcnow
 from support_hub.directory.models import Category, Delivery
 from support_hub.extensions import db
 from support_hub.sms.messages import segments
 from support_hub.sms.models import Person
-from support_hub.sms.search_text import parse
+from support_hub.sms.search_text import fit_result_lines, parse
 from tests.directory.conftest import add_listing
 from tests.fakes.twilio_webhook import Phone
 
@@ -185,3 +187,25 @@ def test_the_last_page_does_not_offer_more(phone: Phone) -> None:
     (reply,) = phone.text("02139")
     assert reply.endswith("Reply 1-2 for details.")
     assert "MORE" not in reply
+
+
+_any_text = st.text(
+    alphabet=st.characters(blacklist_categories=("Cs", "Cc")), min_size=0, max_size=120
+)
+
+
+@given(
+    header=st.sampled_from(["Support Hub: Near Cambridge, MA 02139:", "Centro: Cerca de 10001:"]),
+    lines=st.lists(
+        st.tuples(_any_text, _any_text, st.sampled_from(["617-555-0100", ""]), st.just("2.5 mi")),
+        min_size=1,
+        max_size=3,
+    ),
+)
+def test_result_lists_fit_two_segments_whatever_the_listing_text(
+    header: str, lines: list[tuple[str, str, str, str]]
+) -> None:
+    footer = "Reply 1-3 for details, MORE for more."
+    text = fit_result_lines(header, [list(line) for line in lines], footer)
+    assert segments(text) <= 2
+    assert text.startswith(header.split(":")[0])

@@ -59,7 +59,10 @@ def fit(text: str, max_segments: int = MAX_SEGMENTS) -> str:
         candidate = " ".join(words).rstrip(" ,;:-") + "..."
         if segments(candidate) <= max_segments:
             return candidate
-    return text[: 153 * max_segments]
+    # One enormous word: cut characters (extension characters count double in GSM-7).
+    while segments(text) > max_segments:
+        text = text[:-1]
+    return text
 
 
 # Keyed by message name, then language. `{hub}` is always the first word.

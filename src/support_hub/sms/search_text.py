@@ -208,10 +208,10 @@ def _results_text(turn: Turn, state: dict[str, Any]) -> str:
     last_page = total <= page * PER_TEXT
     footer = phrase("search_footer_last" if last_page else "search_footer", language)
     footer = footer.format(n=len(hits))
-    return _fit_lines(header, [_line_parts(hit, language) for hit in hits], footer)
+    return fit_result_lines(header, [_line_parts(hit, language) for hit in hits], footer)
 
 
-def _fit_lines(header: str, parts: list[list[str]], footer: str) -> str:
+def fit_result_lines(header: str, parts: list[list[str]], footer: str) -> str:
     """Header, one line per hit, footer, within two segments.
 
     Phone and distance stay whole; the rest of each line's share of the 306 characters goes to
@@ -232,7 +232,7 @@ def _fit_lines(header: str, parts: list[list[str]], footer: str) -> str:
         text = gsm_fold("\n".join([header, *lines, footer]))
         if segments(text) <= 2:
             return text
-    return text[:300]
+    return fit(text)
 
 
 def _as_typed(place_text: str) -> str:
