@@ -16,6 +16,10 @@ from support_hub.directory import cli as directory_cli
 from support_hub.directory import views as directory_views
 from support_hub.extensions import db, migrate
 from support_hub.outbox import cli as outbox_cli
+from support_hub.outbox import worker as outbox_worker
+from support_hub.sms import gateway as sms_gateway
+from support_hub.sms import simulator as sms_simulator
+from support_hub.sms import webhook as sms_webhook
 
 
 def create_app(overrides: Mapping[str, str] | None = None) -> Flask:
@@ -33,6 +37,12 @@ def create_app(overrides: Mapping[str, str] | None = None) -> Flask:
     errors.init_app(app)
     app.register_blueprint(health.bp)
     app.register_blueprint(directory_views.bp)
+    sms_gateway.init_app(app, settings)
+    app.register_blueprint(sms_webhook.bp)
+    if settings.app_env in ("development", "testing"):
+        app.register_blueprint(sms_simulator.bp)
+    if settings.app_env == "development":
+        outbox_worker.start_beside_dev_server(app)
 
     app.cli.add_command(directory_cli.seed_command)
     app.cli.add_command(directory_cli.bench_data_command)

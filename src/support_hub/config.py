@@ -43,6 +43,10 @@ class Settings:
     geocoder_url: str | None
     geocoder_user_agent: str
     hub_name: str
+    map_tile_url: str | None = None
+    map_tile_attribution: str = ""
+    # Added with the SMS front door; defaults keep earlier callers working.
+    twilio_timeout_seconds: float = 10.0
 
     @property
     def is_production(self) -> bool:
@@ -52,6 +56,9 @@ class Settings:
         """The Flask config keys these settings imply."""
         # hide_parameters keeps phone numbers and message text out of SQL error messages and logs.
         engine_options: dict[str, object] = {"pool_pre_ping": True, "hide_parameters": True}
+        if self.database_url.startswith("postgresql"):
+            # A database that is down must fail a webhook fast (Twilio retries), not hang it.
+            engine_options["connect_args"] = {"connect_timeout": 3}
         return {
             "SECRET_KEY": self.secret_key,
             "SQLALCHEMY_DATABASE_URI": self.database_url,
@@ -119,6 +126,32 @@ def _choice(env: Mapping[str, str], name: str, choices: tuple[str, ...], default
     return value
 
 
+def _is_geopy_service(name: str) -> bool:
+    if name == "offline":
+        return True
+    from geopy.exc import GeocoderNotFound
+    from geopy.geocoders import get_geocoder_for_service
+
+    try:
+        get_geocoder_for_service(name)
+    except GeocoderNotFound:
+        return False
+    return True
+
+
+def _tile_url(env: Mapping[str, str]) -> str | None:
+    """`MAP_TILE_URL`: an http(s) tile template with {z}, {x} and {y}; unset means no map."""
+    value = env.get("MAP_TILE_URL", "").strip()
+    if not value:
+        return None
+    parts = urlsplit(value.replace("{", "").replace("}", ""))
+    if parts.scheme not in ("http", "https") or not parts.netloc:
+        raise ConfigError("MAP_TILE_URL", f"must be an http(s) URL template, got {value!r}")
+    if not all(part in value for part in ("{z}", "{x}", "{y}")):
+        raise ConfigError("MAP_TILE_URL", "must contain {z}, {x} and {y}")
+    return value
+
+
 def instance_path(overrides: Mapping[str, str] | None = None) -> Path:
     """Where local state lives (SQLite file, dev secret): `INSTANCE_PATH`, else ./instance."""
     env = {**os.environ, **(overrides or {})}
@@ -159,14 +192,26 @@ def load_settings(overrides: Mapping[str, str] | None = None) -> Settings:
         raise ConfigError("TWILIO_FROM_NUMBER", "must be an E.164 number such as +16175550100")
 
     geocoder = env.get("GEOCODER", "").strip().lower() or "offline"
-    if not geocoder.replace("_", "").isalnum():
+    if not geocoder.replace("_", "").isalnum() or not _is_geopy_service(geocoder):
         raise ConfigError(
             "GEOCODER", f"must be 'offline' or a geopy geocoder name, got {geocoder!r}"
         )
+    geocoder_url = _http_url(env, "GEOCODER_URL", None)
+    map_tile_url = _tile_url(env)
 
     hub_name = env.get("HUB_NAME", "").strip() or "Support Hub"
     if len(hub_name) > 40:
         raise ConfigError("HUB_NAME", "must be at most 40 characters (it starts every SMS)")
+
+    timeout_raw = env.get("TWILIO_TIMEOUT_SECONDS", "").strip() or "10"
+    try:
+        twilio_timeout = float(timeout_raw)
+    except ValueError:
+        raise ConfigError(
+            "TWILIO_TIMEOUT_SECONDS", f"must be a number, got {timeout_raw!r}"
+        ) from None
+    if not 0 < twilio_timeout <= 60:
+        raise ConfigError("TWILIO_TIMEOUT_SECONDS", "must be more than 0 and at most 60")
 
     return Settings(
         app_env=app_env,
@@ -181,7 +226,11 @@ def load_settings(overrides: Mapping[str, str] | None = None) -> Settings:
         or "https://api.twilio.com",
         public_base_url=_http_url(env, "PUBLIC_BASE_URL", None),
         geocoder=geocoder,
-        geocoder_url=optional("GEOCODER_URL"),
+        geocoder_url=geocoder_url,
         geocoder_user_agent=env.get("GEOCODER_USER_AGENT", "").strip() or "support_hub",
         hub_name=hub_name,
+        map_tile_url=map_tile_url,
+        map_tile_attribution=env.get("MAP_TILE_ATTRIBUTION", "").strip()
+        or ("© OpenStreetMap contributors" if map_tile_url else ""),
+        twilio_timeout_seconds=twilio_timeout,
     )
