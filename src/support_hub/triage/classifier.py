@@ -84,6 +84,7 @@ _SIGNAL_TO_CONCERN = {
 _LAUGH_EMOJI = re.compile("[\U0001f602\U0001f923\U0001f606\U0001f639]")
 _APOSTROPHES = re.compile("['\u2019\u2018`\u00b4\u02bc]")
 _ELONGATED = re.compile(r"([a-z])\1{2,}")
+_CLOCK_TIME = re.compile(r"\b\d{1,2}[:h]\d{2}\b")  # "2:30" is a time, never a score
 _NUMBER_RANGE = re.compile(r"(\d)\s*[-\u2013]\s*(\d)")
 _TOKEN = re.compile(r"\d+(?:[.,]\d+)?|[a-z]+|[.!?;\n]+|[,:\-\u2013\u2014()]+|/")
 _SENTENCE_PUNCT = frozenset(".!?;\n")
@@ -133,6 +134,7 @@ def normalise(text: str) -> str:
     text = unicodedata.normalize("NFD", text.lower())
     text = "".join(c for c in text if not unicodedata.combining(c))
     text = _APOSTROPHES.sub("", text)
+    text = _CLOCK_TIME.sub(" time ", text)
     text = _NUMBER_RANGE.sub(r"\1 to \2", text)
     words: list[str] = []
     for raw in _TOKEN.findall(text):
@@ -152,7 +154,7 @@ def normalise(text: str) -> str:
     joined = " ".join(words)
     for pattern, replacement in _REWRITES:
         joined = pattern.sub(replacement, joined)
-    return joined.strip(" ,")
+    return joined.strip(" ,.")
 
 
 # ---------------------------------------------------------------------------------------------
@@ -382,12 +384,13 @@ def _ratings(norm: str, awaiting_score: bool) -> list[_Rating]:
         if nxt in _UNITS and not out_of_ten:
             continue
         is_word = not token[0].isdigit()
-        clause_start = max(
-            (j for j in range(i) if tokens[j] == "."),
-            default=-1,
-        )
-        clause = " ".join(tokens[clause_start + 1 : i])
-        is_pain = any(c.pain_words.search(clause) for c in _COMPILED.values())
+        # "pain is about a 7" rates pain, not distress: a pain word just before, same clause.
+        before: list[str] = []
+        for word in reversed(tokens[max(0, i - 4) : i]):
+            if word in (",", "."):
+                break
+            before.append(word)
+        is_pain = any(c.pain_words.search(" ".join(before)) for c in _COMPILED.values())
         framed = prev in _RATING_BEFORE and nxt != "of"
         ends_or_follows = nxt is None or nxt in (",", ".", "/") or nxt in _FOLLOWERS
         ranged = prev in _RANGE_JOINERS and (i - 2) in candidate_at

@@ -587,6 +587,12 @@ ENGLISH = Lexicon(
         "wanna": "want to",
         "wana": "want to",
         "wan": "want",
+        "wnat": "want",
+        "whant": "want",
+        "wnt": "want",
+        "wamt": "want",
+        "myslf": "myself",
+        "mself": "myself",
         "gonna": "going to",
         "gunna": "going to",
         "bout": "about",
@@ -645,6 +651,8 @@ ENGLISH = Lexicon(
     },
     rewrites=(
         (r"\bcan not\b", "cant"),
+        # Text-speak "2" for "to": "want 2 die", "going 2 end it".
+        (r"\b(want|going|have|need|ready|trying|wish|plan|planning|deserve) 2\b", r"\1 to"),
         (r"\bdo not\b", "dont"),
         (r"\bdoes not\b", "doesnt"),
         (r"\bdid not\b", "didnt"),
