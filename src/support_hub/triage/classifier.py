@@ -16,6 +16,7 @@ Order of decisions (each documented in DESIGN §7 or in the triage issue):
 
 from __future__ import annotations
 
+import dataclasses
 import enum
 import math
 import re
@@ -123,7 +124,16 @@ def _repair(word: str) -> str:
         single = re.sub(r"([a-z])\1", r"\1", word)
         if single in _VOCABULARY and single not in _SPELLINGS:
             word = single
-    return _SPELLINGS.get(word, word)
+    word = _SPELLINGS.get(word, word)
+    # Dropped g's: "thinkin of killin myself" -> "thinking of killing myself".
+    if (
+        len(word) > 4
+        and word.endswith("in")
+        and word not in _VOCABULARY
+        and word + "g" in _VOCABULARY
+    ):
+        word += "g"
+    return word
 
 
 @lru_cache(maxsize=4096)
@@ -221,6 +231,11 @@ class _Hit:
     label: str
     phrase: str
     negated: bool = False
+    start: int = 0
+    end: int = 0
+
+
+_COORDINATORS = frozenset({"or", "and", "nor", "o", "y", "ni", ", or", ", and", ","})
 
 
 def _sentence(norm: str, start: int, end: int) -> str:
@@ -306,7 +321,7 @@ def _scan(norm: str, language: str) -> list[_Hit]:
                     rest = norm[match.end() :]
                     sentence_rest = rest.split(" . ", 1)[0]
                     negated = bool(compiled.denials_after.search(sentence_rest))
-                hits.append(_Hit(rule.signal, rule.label, match.group(0), negated))
+                hits.append(_Hit(rule.signal, rule.label, match.group(0), negated, *match.span()))
         despair = compiled.despair.search(norm)
         means = compiled.plan_or_means.search(norm)
         if despair and means:
@@ -322,7 +337,25 @@ def _scan(norm: str, language: str) -> list[_Hit]:
         if caring and strain:
             phrase = f"{caring.group(0)} + {strain.group(0)}"
             hits.append(_Hit("caregiver_strain", "caregiver strain", phrase))
-    return hits
+    return _spread_negation(norm, hits)
+
+
+def _spread_negation(norm: str, hits: list[_Hit]) -> list[_Hit]:
+    """'no headaches or dizziness': a negation carries across 'or'/'and'/'nor' to the next term."""
+    spread: list[_Hit] = []
+    previous: _Hit | None = None
+    for hit in sorted(hits, key=lambda h: h.start):
+        if (
+            not hit.negated
+            and previous is not None
+            and previous.negated
+            and norm[previous.end : hit.start].strip() in _COORDINATORS
+        ):
+            hit = dataclasses.replace(hit, negated=True)
+        spread.append(hit)
+        if previous is None or hit.end >= previous.end:
+            previous = hit
+    return spread
 
 
 def compiled_laughs(norm: str, start: int, end: int) -> bool:

@@ -117,20 +117,28 @@ ENGLISH = Lexicon(
                 r"cant go on living",
                 r"(?:life|living) (?:isnt|is not|aint|not) worth (?:living|it)",
                 r"done with (?:life|living|being alive)",
-                r"(?:go to )?sleep and (?:not|never) wake up",
-                r"(?:saving|save|saved|stockpil\w*|hoard\w*|collecting|stash\w*) (?:up )?"
+                r"(?:sleep|disappear\w*|forever|and|to) (?:and )?(?:not|never) wake up|"
+                r"if (?:i|she|he) (?:just )?(?:didnt|dont|never|did not) wake up|"
+                r"(?:wouldnt|would not|dont) mind (?:not waking up|dying|being dead)",
+                r"(?:want|wanted|wish|wishing) to (?:just )?disappear(?: forever| for good)?|"
+                r"(?:want|wish) (?:i|to) (?:could )?(?:just )?(?:vanish|disappear|not exist)",
+                r"(?:saving|save|saved|stockpil\w*|hoard\w*|collecting|stash\w*|"
+                r"(?:putting|put|setting|set|keeping|kept|squirrel\w*) (?:aside|away|back)) "
+                r"(?:up )?"
                 r"(?:my |all my |her |his |some )?(?:pills|meds|medications?|tablets|oxy\w*|"
                 r"morphine|painkillers|pain pills|sleeping pills)",
                 r"how many (?:\w+ ){0,3}(?:pills|meds|tablets) (?:\w+ ){0,3}"
-                r"(?:would it take|to die|would kill)",
+                r"(?:would it take|it takes|does it take|it would take|to die|would kill|"
+                r"to overdose|is lethal|is deadly)",
+                r"(?:have|get|got) enough (?:\w+ ){0,2}(?:pills|meds|tablets) (?:\w+ ){0,2}"
+                r"(?:to die|to end it|when im ready|to do it)|so i have enough when",
                 r"(?:took|taken|swallowed|take) (?:all|all of|a bunch of|a handful of|the rest of|"
                 r"too many of|too many) (?:my |her |his |the )?(?:pills|meds|medications?|"
                 r"tablets|oxy\w*|morphine|painkillers|sleeping pills)",
                 r"swallowed (?:a|the|an entire|a whole|the whole) (?:whole )?bottle",
                 r"overdos\w*|od",
-                r"jump\w* (?:off|from|in front of) (?:a |the |my )?(?:\w+ "
-                r")?(?:bridge|roof|building|"
-                r"balcony|cliff|train|truck|bus|window|overpass)",
+                r"jump\w* (?:off|from|in front of) (?:a |the |my )?(?:\w+ )?"
+                r"(?:bridge|roof|building|balcony|cliff|train|truck|bus|window|overpass)",
                 r"(?:gun|pistol) (?:is )?(?:out|loaded|ready|in my hand)|loaded (?:gun|pistol)",
                 r"said (?:my|our) goodbyes|this is goodbye|goodbye forever|goodbye for good|"
                 r"goodbye everyone",
@@ -157,7 +165,8 @@ ENGLISH = Lexicon(
                 r"(?:pain|pressure|tightness) in (?:my|her|his|the) chest",
                 r"(?<!gave me a )(?<!give me a )(?<!have a )heart attack",
                 r"seizures?|seizing(?! the)|convuls\w*",
-                r"cough\w* (?:up )?blood|blood when (?:i|she|he) cough\w*|spit\w* (?:up )?blood|"
+                r"cough\w* (?:up )?(?:\w+ ){0,4}blood|blood when (?:i|she|he) cough\w*|"
+                r"spit\w* (?:up )?blood|"
                 r"(?:rust|rusty|brown)(?: colou?red)? (?:spit|phlegm|mucus)",
                 r"sudden\w* (?:\w+ ){0,5}(?:weak\w*|numb\w*|cant (?:move|talk|speak|stand|walk|"
                 r"see)|slur\w*|confus\w*|droop\w*|talking nonsense)",
@@ -198,7 +207,8 @@ ENGLISH = Lexicon(
             (
                 r"headaches?|head (?:hurts|is pounding|is killing me|pain)|migraines?",
                 r"(?:blurry|blurred|double|loss of|losing my|lost my) vision|"
-                r"vision (?:is )?(?:\w+ )?(?:blurry|blurred|worse|going|off|weird)|"
+                r"(?:vision|eyesight|sight|eyes) (?:is |are )?(?:\w+ )?(?:blurry|blurred|worse|"
+                r"going|off|weird|fuzzy|dim)|blurry|fuzzy vision|bumping into things|"
                 r"seeing double|cant see (?:well|properly|straight|right)",
                 r"(?:losing|lost|lose|keep losing) (?:my )?balance|"
                 r"balance (?:is )?(?:off|bad|worse)|"
@@ -233,7 +243,8 @@ ENGLISH = Lexicon(
             "symptom",
             "symptom (liver)",
             (
-                r"yellow (?:eyes|skin)|(?:eyes|skin) (?:\w+ ){0,2}yellow\w*|jaundic\w*",
+                r"yellow (?:eyes|skin)|(?:eyes|skin) (?:\w+ ){0,4}yellow\w*|jaundic\w*|"
+                r"(?:turning|turned|going|looks?|looking) (?:\w+ ){0,2}yellow",
                 r"(?:stomach|belly|abdominal|abdomen|tummy|gut) (?:pain|ache|hurts|is hurting|"
                 r"is swollen|swollen|swelling|is bloated)|(?:pain|ache) (?:in|on) (?:my|her|his|"
                 r"the) "
@@ -280,6 +291,7 @@ ENGLISH = Lexicon(
             (
                 r"scared|afraid|frightened|terrified|petrified|so nervous|really nervous|"
                 r"very nervous",
+                r"(?:i|she|he) (?:\w+ )?(?:cry|cried|sob|sobbed)|crying|sobbing|"
                 r"(?:cant stop|keep|been|always|start) cry\w*|cry\w* (?:every|all|non ?stop|"
                 r"constantly|myself to sleep)|in tears",
                 r"depress\w*|hopeless\w*|no hope|helpless|despair\w*|desperate",
@@ -295,6 +307,8 @@ ENGLISH = Lexicon(
                 r"(?:feels?|so|everything is|its all) dark",
                 r"not (?:ok|okay|alright|doing (?:well|ok|okay|good)|good)(?! (?:with|to|for))",
                 r"struggling|miserable|devastated|heartbroken|empty inside|numb inside|"
+                r"feel\w* (?:so |really |very |completely |just )?(?:empty|numb|hollow|worthless|"
+                r"useless|dead inside|broken|lost)|"
                 r"(?:so|very|really) sad|sad all the time|grief|grieving",
                 r"angry all the time|hate (?:myself|my life|who ive become)",
                 r"kill me(?: now)?",
@@ -311,7 +325,8 @@ ENGLISH = Lexicon(
                 r"a person|a human|a nurse|a counselor|a counsellor|a social worker|you|"
                 r"the social worker|the nurse) (?:please )?(?:call|text|phone|ring|reach out|"
                 r"contact|talk)",
-                r"call me|reach out to me|get in touch with me|phone me",
+                r"call me|reach out to me|get in touch with me|phone me|"
+                r"give me a (?:call|ring|phone call)|(?:call|ring) me back",
                 r"(?:nurse|counselor|counsellor|social worker|someone|somebody|anyone|person) "
                 r"(?:\w+ ){0,3}(?:reach out|call me|contact me|call back)",
                 r"(?:need|want|like|love|have) (?:to )?(?:talk|speak) (?:to|with) (?:someone|"
@@ -644,6 +659,10 @@ ENGLISH = Lexicon(
         "tak": "talk",
         "tonite": "tonight",
         "cannot": "cant",
+        "cnt": "cant",
+        "cant": "cant",
+        "dnt": "dont",
+        "wont": "wont",
         "aint": "isnt",
         "alot": "a lot",
         "thru": "through",
@@ -697,7 +716,8 @@ SPANISH = Lexicon(
                 r"ojala (?:estuviera|estuviese|me muriera|me muera)(?: muert[oa])?",
                 r"(?:seria|estaria|estarian|estaríamos) mejor (?:si me muriera|muert[oa]|sin mi)",
                 r"mejor muert[oa]|mejor sin mi",
-                r"no quiero (?:seguir )?(?:vivir|viviendo)|no quiero seguir (?:aqui|asi)|"
+                r"no quiero (?:seguir )?(?:vivir|viviendo)|no quiero seguir (?:aqui|asi|adelante|"
+                r"luchando)|no quiero seguir(?= \.|$| ,)|"
                 r"no quiero estar (?:aqui|viva|vivo)|no quiero despertar",
                 r"(?:juntando|guardando|acumulando|ahorrando|guardado|juntado) "
                 r"(?:\w+ ){0,1}(?:pastillas|pildoras|medicinas|medicamentos)",
@@ -722,7 +742,7 @@ SPANISH = Lexicon(
             "medical",
             "emergencia médica (medical emergency words)",
             (
-                r"dolor (?:\w+ )?(?:en el|de|del) pecho|(?:me|le) duele (?:\w+ )?el pecho|"
+                r"dolor (?:\w+ ){0,3}(?:en el|de|del) pecho|(?:me|le) duele (?:\w+ )?el pecho|"
                 r"opresion en el pecho|presion en el pecho",
                 r"convulsi\w*|ataque epileptico",
                 r"(?:tosiendo|toso|tose|tosio|escupo|escupiendo|escupe) sangre|sangre al toser",
