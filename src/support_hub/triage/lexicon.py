@@ -89,6 +89,17 @@ ENGLISH = Lexicon(
             "self-harm words",
             (
                 r"suicid(?:e|al|ally)",
+                r"(?:noone|nobody|no one) would (?:even )?(?:notice|care|miss me)|(?:would|will) "
+                r"(?:anyone|anybody) (?:even )?(?:notice|care|miss me)|wouldnt (?:even )?miss me",
+                r"(?:dont|cant|do not|cannot) (?:see|find) (?:a|any|the) (?:reason|point) "
+                r"(?:to|in|for) (?:keep|keeping|go on|going on|live|living|carry on|carrying on|"
+                r"continue|be here)",
+                r"(?:end|ending) it (?:all )?(?:tonight|today|now|soon|for good|once and for all)|"
+                r"(?:wants?|going|gonna|ready|plan|planning|decided|need) to (?:just )?end it"
+                r"(?= \.|$| ,| tonight| today| now| soon)",
+                r"(?:goodbye|suicide) (?:letters?|notes?)|(?:pills|meds|tablets|gun|rope) "
+                r"(?:are |is )?(?:ready|lined up|counted out|all set)",
+                r"(?:sleep|go to sleep|sleeping) (?:forever|for good|for ever)|eternal sleep",
                 r"(?:kill|killing|killed|hurt|hurting|harm|harming|cut|cutting|shoot|hang|"
                 r"hanging|drown|poison) (?:my|him|her|them)sel(?:f|ves)",
                 r"self ?harm(?:ing)?",
@@ -165,6 +176,8 @@ ENGLISH = Lexicon(
                 r"(?:pain|pressure|tightness) in (?:my|her|his|the) chest",
                 r"(?<!gave me a )(?<!give me a )(?<!have a )heart attack",
                 r"seizures?|seizing(?! the)|convuls\w*",
+                r"collapsed|(?:isnt|is not|not|stopped|wasnt) breathing|"
+                r"(?:lips|face|skin) (?:\w+ ){0,2}(?:blue|purple|grey|gray)",
                 r"cough\w* (?:up )?(?:\w+ ){0,4}blood|blood when (?:i|she|he) cough\w*|"
                 r"spit\w* (?:up )?blood|"
                 r"(?:rust|rusty|brown)(?: colou?red)? (?:spit|phlegm|mucus)",
@@ -213,6 +226,9 @@ ENGLISH = Lexicon(
                 r"(?:losing|lost|lose|keep losing) (?:my )?balance|"
                 r"balance (?:is )?(?:off|bad|worse)|"
                 r"dizz\w*|vertigo|(?:fell|falling|fall) (?:over|down|twice|again)|keep falling",
+                r"(?:room|head|world) (?:\w+ )?spinning|spins|"
+                r"(?:keep|keeps|been|always) forgetting|"
+                r"forget (?:what|words|things|where)",
                 r"confus(?:ed|ion)(?! (?:about|by|with|why|what|how|which|when|as to))|"
                 r"disoriented|forgetful|forgetting things",
                 r"memory (?:is |has been )?(?:getting )?(?:worse|bad|poor|going|slipping)|"
@@ -275,6 +291,7 @@ ENGLISH = Lexicon(
                 r"pain (?:meds|medications?|pills|killers) (?:\w+ ){0,2}(?:not|arent|isnt) working|"
                 r"(?:meds|medication) (?:\w+ )?(?:not|arent|isnt) (?:helping|working)",
                 r"fever\w*|temperature of|chills",
+                r"(?:temp|temperature) (?:is |of |was |at )?(?:1[01]\d|3[89])",
                 r"cant keep (?:any )?(?:food|anything|water|it|meals) down|throwing up|throw up|"
                 r"vomit\w*|nause\w*|sick to my stomach",
                 r"(?:new|a|another) lump(?! sum)",
@@ -313,6 +330,9 @@ ENGLISH = Lexicon(
                 r"angry all the time|hate (?:myself|my life|who ive become)",
                 r"kill me(?: now)?",
                 r"(?:so |really |very )?stressed out|so much stress",
+                r"(?:so|really|very|feeling|feel|been) (?:down|low|blue)"
+                r"(?! (?:to|the|from|here|there|on))|"
+                r"nothing (?:helps|matters)|(?:no|lost all) (?:joy|interest)",
             ),
             laughter_cancels=True,
         ),
@@ -327,6 +347,8 @@ ENGLISH = Lexicon(
                 r"contact|talk)",
                 r"call me|reach out to me|get in touch with me|phone me|"
                 r"give me a (?:call|ring|phone call)|(?:call|ring) me back",
+                r"(?:speak|talk) (?:with|to) (?:a |an |the |my )?(?:real )?(?:social worker|nurse|"
+                r"counselor|counsellor|person|human|someone|somebody|chaplain|navigator|volunteer)",
                 r"(?:nurse|counselor|counsellor|social worker|someone|somebody|anyone|person) "
                 r"(?:\w+ ){0,3}(?:reach out|call me|contact me|call back)",
                 r"(?:need|want|like|love|have) (?:to )?(?:talk|speak) (?:to|with) (?:someone|"
@@ -352,7 +374,7 @@ ENGLISH = Lexicon(
         r"(?:all|enough|the rest of) (?:my |the )?(?:pills|meds|tablets)",
     ),
     caring_for=(
-        r"caring for|care of|taking care|look\w* after|caregiv\w*|carer",
+        r"caring for|care of|care for|taking care|look\w* after|caregiv\w*|carer",
         r"my (?:husband|wife|mom|mum|mother|dad|father|partner|son|daughter|sister|brother|"
         r"grandma|grandmother|grandpa|grandfather|aunt|uncle|friend) (?:\w+ ){0,2}"
         r"(?:needs|is sick|is ill|is dying|is in hospice|has cancer)",
@@ -363,6 +385,8 @@ ENGLISH = Lexicon(
         r"cant keep (?:doing|up|going)|cant do (?:this|it) (?:alone|by myself|anymore)|"
         r"(?:no|havent|not|barely) (?:sleep|slept|sleeping)|wearing me (?:down|out)",
         r"resent\w*|falling apart|so tired|need a break|no help|alone in this",
+        r"drowning|crushing me|breaking me|sinking|too much for me|cant cope|struggling|"
+        r"overwhelm\w*|at the end of my",
     ),
     negators=frozenset(
         {
@@ -634,6 +658,7 @@ ENGLISH = Lexicon(
         "deppressed": "depressed",
         "depresssed": "depressed",
         "anxios": "anxious",
+        "anxius": "anxious",
         "anxous": "anxious",
         "axious": "anxious",
         "exausted": "exhausted",
@@ -702,6 +727,13 @@ SPANISH = Lexicon(
             "palabras de autolesión (self-harm words)",
             (
                 r"sui[cs]id\w*",
+                r"nadie (?:me |lo |la )?(?:extranaria|notaria|echaria de menos|se daria cuenta)|"
+                r"a nadie le importaria si me muero",
+                r"no (?:veo|encuentro) (?:razon|razones|motivo|motivos|sentido) para "
+                r"(?:seguir|vivir)",
+                r"dormir para siempre|"
+                r"(?:pastillas|pistola|cuerda) (?:estan |esta )?(?:listas?|preparad\w*)|"
+                r"cartas? de despedida",
                 r"(?:me )?(?:quiero|quisiera|voy a|pienso|pensando en|ganas de|deseo|queria) "
                 r"(?:morir|morirme|matarme|suicidarme|quitarme la vida|hacerme dano|cortarme|"
                 r"desaparecer)",
@@ -734,7 +766,12 @@ SPANISH = Lexicon(
         Rule(
             "medical",
             "emergencia médica (medical emergency words)",
-            (r"no (?:puedo|puede|podia|podemos) respirar|casi no (?:puedo|puede) respirar",),
+            (
+                r"no (?:puedo|puede|podia|podemos) respirar|casi no (?:puedo|puede) respirar|"
+                r"no respira|dejo de respirar",
+                r"(?:esta|se puso|labios|cara) (?:\w+ ){0,2}(?:morad[oa]s?|azul\w*)",
+                r"se (?:cayo|desplomo) (?:y no|inconsciente)|colapso",
+            ),
             laughter_cancels=True,
             improvement_cancels=True,
         ),
@@ -851,6 +888,7 @@ SPANISH = Lexicon(
             (
                 r"^hablar(?: (?:por favor|porfa|ya|con alguien))?(?= \.|$)",
                 r"(?:alguien|una persona) (?:\w+ ){0,1}(?:me )?(?:puede|pueda|podria) llamar",
+                r"alguien (?:que )?me (?:llame|hable|contacte|pueda llamar)|"
                 r"me (?:pueden|puede|podrian|podria) llamar|llamenme|llameme|llamame|"
                 r"me llamen|me llame alguien",
                 r"(?:necesito|quiero|quisiera|me gustaria|puedo) hablar con (?:alguien|una persona|"
@@ -866,7 +904,7 @@ SPANISH = Lexicon(
     plan_or_means=(r"tengo un plan|pistola|arma|cuerda|puente|adios|todas (?:las|mis) pastillas",),
     caring_for=(r"cuid(?:ando|o|ar|arla|arlo) (?:a )?(?:mi|su)|cuidador\w*|cuido a|cuidar a",),
     carer_strain=(
-        r"agotad[oa]|quemad[oa]|sin fuerzas|no duermo|no he dormido|no puedo mas|"
+        r"agotad[oa]|quemad[oa]|sin fuerzas|no duermo|no he dormido|no puedo mas|abrumad[oa]|"
         r"ya no puedo|no aguanto|cansad[oa]|sol[oa]|rendid[oa]|al limite",
     ),
     negators=frozenset({"no", "nunca", "jamas", "sin", "ni", "tampoco", "nada"}),
@@ -1012,6 +1050,9 @@ SPANISH = Lexicon(
         "suicidarne": "suicidarme",
         "matrme": "matarme",
         "nesesito": "necesito",
+        "nesecito": "necesito",
+        "ablar": "hablar",
+        "ablame": "hablame",
         "nececito": "necesito",
         "necesito": "necesito",
         "toy": "estoy",
