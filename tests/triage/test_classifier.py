@@ -287,6 +287,31 @@ def test_misspelled_danger_is_still_urgent(text: str) -> None:
     assert classify(text, "en").level is Level.URGENT
 
 
+@pytest.mark.parametrize(
+    ("typed", "meant"),
+    [
+        ("im suicdal", "im suicidal"),
+        ("i cant breahte", "i cant breathe"),
+        ("thinkin of killin myself", "thinking of killing myself"),
+        ("necesito ablar", "necesito hablar"),
+    ],
+)
+def test_one_typo_from_a_key_word_and_dropped_gs_are_repaired(typed: str, meant: str) -> None:
+    assert normalise(typed) == meant
+
+
+@pytest.mark.parametrize("word", ["scarred", "lovely", "overdone", "breaths"])
+def test_real_words_near_key_words_are_left_alone(word: str) -> None:
+    assert normalise(word) == word
+    assert classify(f"feeling {word}", "en").level is Level.ROUTINE
+
+
+def test_a_negation_carries_across_a_list_of_symptoms() -> None:
+    result = classify("no headaches or dizziness, no cough and no fever", "en")
+    assert result.level is Level.ROUTINE
+    assert classify("no headaches but dizziness", "en").level is Level.ELEVATED
+
+
 def test_normalising_strips_accents_case_apostrophes_and_stretched_letters() -> None:
     assert normalise("¡No   PUEDO respirar!!!") == "no puedo respirar"
     assert normalise("I can’t   stop crying... sooooo tired") == "i cant stop crying . soo tired"

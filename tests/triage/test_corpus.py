@@ -1,7 +1,9 @@
 """The triage measured against the labelled corpus of realistic replies (issue 7, item 2).
 
-corpus.jsonl was written before the classifier and the word lists were tuned on it;
-corpus_heldout.jsonl was written after, and nothing was tuned on it. Both must meet the bar.
+corpus.jsonl was written before the classifier, and the word lists were tuned on it. Each
+heldout_round*.jsonl was written after the classifier of its day was finished and measured once,
+untouched; its first figures are recorded in bench/README.md. Earlier rounds' misses were then
+fixed with general rules (never by copying their sentences), so every file must meet the bar now.
 """
 
 from __future__ import annotations
@@ -15,7 +17,8 @@ from support_hub.triage import Level
 from support_hub.triage.evaluation import Evaluation, evaluate, load_examples
 
 HERE = Path(__file__).parent
-CORPORA = ("corpus.jsonl", "corpus_heldout.jsonl")
+HELD_OUT = ("heldout_round1.jsonl", "heldout_round2.jsonl")
+CORPORA = ("corpus.jsonl", *HELD_OUT)
 
 # Every kind of message the issue names must be present, with the tricky negatives.
 REQUIRED_CATEGORIES = {
@@ -59,13 +62,18 @@ def test_main_corpus_is_large_bilingual_and_covers_every_category() -> None:
     assert len({(ex.text, ex.language, ex.awaiting_score) for ex in examples}) == len(examples)
 
 
-def test_heldout_corpus_is_bilingual_and_new() -> None:
-    heldout = load_examples(HERE / "corpus_heldout.jsonl")
-    main = {ex.text.casefold() for ex in load_examples(HERE / "corpus.jsonl")}
+@pytest.mark.parametrize("name", HELD_OUT)
+def test_each_held_out_round_is_bilingual_and_new(name: str) -> None:
+    heldout = load_examples(HERE / name)
+    earlier = {
+        ex.text.casefold()
+        for other in CORPORA[: CORPORA.index(name)]
+        for ex in load_examples(HERE / other)
+    }
     assert len(heldout) >= 60
     assert {ex.language for ex in heldout} == {"en", "es"}
     assert {ex.expected for ex in heldout} == set(Level)
-    assert not [ex.text for ex in heldout if ex.text.casefold() in main]
+    assert not [ex.text for ex in heldout if ex.text.casefold() in earlier]
 
 
 def test_every_urgent_message_is_urgent(run: tuple[str, Evaluation]) -> None:

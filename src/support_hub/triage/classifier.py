@@ -111,6 +111,38 @@ _SPELLINGS = {k: v for lex in _LEXICONS for k, v in lex.spellings.items()}
 _REWRITES = tuple((re.compile(a), b) for lex in _LEXICONS for a, b in lex.rewrites)
 
 
+_FUZZY_TARGETS = tuple(dict.fromkeys(t for lex in _LEXICONS for t in lex.fuzzy_targets))
+
+
+def _one_edit_apart(a: str, b: str) -> bool:
+    """One substitution, insertion, deletion, or swap of neighbours turns a into b."""
+    if abs(len(a) - len(b)) > 1 or a == b:
+        return False
+    if len(a) == len(b):
+        diff = [i for i in range(len(a)) if a[i] != b[i]]
+        if len(diff) == 1:
+            return True
+        return (
+            len(diff) == 2
+            and diff[1] == diff[0] + 1
+            and a[diff[0]] == b[diff[1]]
+            and (a[diff[1]] == b[diff[0]])
+        )
+    short, long_ = (a, b) if len(a) < len(b) else (b, a)
+    i = next((k for k in range(len(short)) if short[k] != long_[k]), len(short))
+    return short[i:] == long_[i + 1 :]
+
+
+@lru_cache(maxsize=8192)
+def _fuzzy(word: str) -> str:
+    if len(word) < 6 or word in _VOCABULARY or (word[-1] == "s" and word[:-1] in _VOCABULARY):
+        return word
+    for target in _FUZZY_TARGETS:
+        if target[0] == word[0] and _one_edit_apart(word, target):
+            return target
+    return word
+
+
 def _repair(word: str) -> str:
     """Undo stretched letters ("diiie" -> "die") and rewrite known misspellings."""
     if _ELONGATED.search(word):
@@ -119,12 +151,8 @@ def _repair(word: str) -> str:
             single = re.sub(r"([a-z])\1", r"\1", word)
             if single in _VOCABULARY or single in _SPELLINGS:
                 word = single
-    elif word not in _VOCABULARY and re.search(r"([a-z])\1", word):
-        # One doubled letter too many ("respirrar") is a common typo; keep real words.
-        single = re.sub(r"([a-z])\1", r"\1", word)
-        if single in _VOCABULARY and single not in _SPELLINGS:
-            word = single
     word = _SPELLINGS.get(word, word)
+    word = _fuzzy(word)
     # Dropped g's: "thinkin of killin myself" -> "thinking of killing myself".
     if (
         len(word) > 4

@@ -75,6 +75,10 @@ class Lexicon:
     pain_words: tuple[str, ...]
     spellings: dict[str, str] = field(default_factory=dict)
     rewrites: tuple[tuple[str, str], ...] = ()
+    # Key words repaired when a word is one typo away (same first letter, 6+ letters): "suicdal",
+    # "breahte". Only words with no common real word one typo away: not "scared" ("scarred"),
+    # "lonely" ("lovely"), "overdose" ("overdone").
+    fuzzy_targets: tuple[str, ...] = ()
 
 
 _BODY_BONES = (
@@ -346,7 +350,8 @@ ENGLISH = Lexicon(
                 r"the social worker|the nurse) (?:please )?(?:call|text|phone|ring|reach out|"
                 r"contact|talk)",
                 r"call me|reach out to me|get in touch with me|phone me|"
-                r"give me a (?:call|ring|phone call)|(?:call|ring) me back",
+                r"give me a (?:call|ring|phone call)|(?:call|ring) me back|"
+                r"(?:i )?(?:need|want|have) to talk(?= \.|$| ,| please| now| today| asap)",
                 r"(?:speak|talk) (?:with|to) (?:a |an |the |my )?(?:real )?(?:social worker|nurse|"
                 r"counselor|counsellor|person|human|someone|somebody|chaplain|navigator|volunteer)",
                 r"(?:nurse|counselor|counsellor|social worker|someone|somebody|anyone|person) "
@@ -693,6 +698,36 @@ ENGLISH = Lexicon(
         "thru": "through",
         "okey": "okay",
     },
+    fuzzy_targets=(
+        "suicide",
+        "suicidal",
+        "myself",
+        "herself",
+        "himself",
+        "breathe",
+        "breathing",
+        "seizure",
+        "seizures",
+        "coughing",
+        "anxious",
+        "anxiety",
+        "depressed",
+        "depression",
+        "exhausted",
+        "headache",
+        "headaches",
+        "hopeless",
+        "terrified",
+        "overwhelmed",
+        "caregiver",
+        "vomiting",
+        "jaundice",
+        "someone",
+        "somebody",
+        "confused",
+        "unbearable",
+        "stockpiling",
+    ),
     rewrites=(
         (r"\bcan not\b", "cant"),
         # Text-speak "2" for "to": "want 2 die", "going 2 end it".
@@ -889,6 +924,7 @@ SPANISH = Lexicon(
                 r"^hablar(?: (?:por favor|porfa|ya|con alguien))?(?= \.|$)",
                 r"(?:alguien|una persona) (?:\w+ ){0,1}(?:me )?(?:puede|pueda|podria) llamar",
                 r"alguien (?:que )?me (?:llame|hable|contacte|pueda llamar)|"
+                r"(?:necesito|quiero|quisiera|ocupo) hablar(?= \.|$| ,| por favor| ya| hoy)|"
                 r"me (?:pueden|puede|podrian|podria) llamar|llamenme|llameme|llamame|"
                 r"me llamen|me llame alguien",
                 r"(?:necesito|quiero|quisiera|me gustaria|puedo) hablar con (?:alguien|una persona|"
@@ -1071,6 +1107,26 @@ SPANISH = Lexicon(
         "porfa": "por favor",
         "xfa": "por favor",
     },
+    fuzzy_targets=(
+        "suicidarme",
+        "suicidio",
+        "matarme",
+        "morirme",
+        "respirar",
+        "deprimida",
+        "deprimido",
+        "ansiedad",
+        "convulsion",
+        "convulsiones",
+        "necesito",
+        "amarillos",
+        "amarilla",
+        "agotada",
+        "agotado",
+        "cuidando",
+        "desesperada",
+        "desesperado",
+    ),
     rewrites=(
         (r"\bmas o menos\b", "masomenos"),
         (r"\bno puedo respirar bien\b", "no puedo respirar"),
