@@ -298,7 +298,8 @@ def _negation_for(language: str) -> _Negation:
 def _is_negated(norm: str, start: int, negation: _Negation) -> bool:
     """A negator just before the match, with only filler words between ("not going to ...")."""
     skipped_strong_filler = False
-    for count, token in enumerate(reversed(norm[:start].split())):
+    # Only the last few words matter; rsplit with a limit keeps long messages linear.
+    for count, token in enumerate(reversed(norm[:start].rsplit(maxsplit=6)[-6:])):
         if token in (",", ".") or token in negation.clause_breaks or count > 4:
             return False
         if token in negation.weak_negators:
@@ -317,7 +318,7 @@ def _is_negated(norm: str, start: int, negation: _Negation) -> bool:
 def _improves_after(norm: str, end: int, compiled: _CompiledLexicon) -> bool:
     """'my cough is finally gone': an improvement within a few words after, same clause."""
     after: list[str] = []
-    for token in norm[end:].split()[:7]:
+    for token in norm[end : end + 160].split()[:7]:
         if token in (",", ".") or token in compiled.lexicon.clause_breaks:
             break
         after.append(token)
@@ -346,7 +347,7 @@ def _scan(norm: str, language: str) -> list[_Hit]:
                     continue
                 negated = _is_negated(norm, match.start(), negation)
                 if not negated and rule.signal == "self_harm":
-                    rest = norm[match.end() :]
+                    rest = norm[match.end() : match.end() + 240]
                     sentence_rest = rest.split(" . ", 1)[0]
                     negated = bool(compiled.denials_after.search(sentence_rest))
                 hits.append(_Hit(rule.signal, rule.label, match.group(0), negated, *match.span()))
@@ -433,6 +434,7 @@ def _ratings(norm: str, awaiting_score: bool) -> list[_Rating]:
     found: list[_Rating] = []
     candidate_at: set[int] = set()
     denominators: set[int] = set()
+    about_self = bool(_SELF_WORDS.intersection(tokens))
     for i, token in enumerate(tokens):
         value = _number(token)
         if value is None or i in denominators:
@@ -465,7 +467,6 @@ def _ratings(norm: str, awaiting_score: bool) -> list[_Rating]:
                 c.distress_words.search(" ".join(tokens[max(0, i - 4) : i]))
                 for c in _COMPILED.values()
             )
-            about_self = bool(_SELF_WORDS.intersection(tokens))
             ok = (out_of_ten and about_self) or (named and (framed or ends_or_follows))
         if ok:
             candidate_at.add(i)
