@@ -260,6 +260,31 @@ def test_a_body_part_killing_me_is_a_symptom() -> None:
     assert result.reasons == ("symptom (bones): 'back is killing me'",)
 
 
+@pytest.mark.parametrize(
+    ("text", "kind"),
+    [
+        ("I think I'm giving up", "emotional"),
+        ("please help me", "emotional"),
+        ("it hurts so much", "symptom"),
+        ("ayúdame", "emotional"),
+        ("me duele", "symptom"),
+    ],
+)
+def test_words_of_despair_or_pain_no_rule_understood_still_reach_a_person(
+    text: str, kind: str
+) -> None:
+    result = classify(text, "en")
+    assert (result.level, result.kind) == (Level.ELEVATED, kind)
+    assert any("safety net" in r for r in result.reasons)
+
+
+@pytest.mark.parametrize(
+    "text", ["this cake is to die for", "killing time at the clinic", "el partido estuvo de muerte"]
+)
+def test_the_safety_net_leaves_idioms_alone(text: str) -> None:
+    assert classify(text, "en").level is Level.ROUTINE
+
+
 def test_laughter_does_not_cancel_a_wish_to_die() -> None:
     assert classify("i want to die lol 😂", "en").level is Level.URGENT
 

@@ -261,6 +261,7 @@ class _Hit:
     negated: bool = False
     start: int = 0
     end: int = 0
+    safety_net: bool = False
 
 
 _COORDINATORS = frozenset({"or", "and", "nor", "o", "y", "ni", ", or", ", and", ","})
@@ -350,7 +351,8 @@ def _scan(norm: str, language: str) -> list[_Hit]:
                     rest = norm[match.end() : match.end() + 240]
                     sentence_rest = rest.split(" . ", 1)[0]
                     negated = bool(compiled.denials_after.search(sentence_rest))
-                hits.append(_Hit(rule.signal, rule.label, match.group(0), negated, *match.span()))
+                hit = _Hit(rule.signal, rule.label, match.group(0), negated, *match.span())
+                hits.append(dataclasses.replace(hit, safety_net=rule.safety_net))
         despair = compiled.despair.search(norm)
         means = compiled.plan_or_means.search(norm)
         if despair and means:
@@ -366,6 +368,12 @@ def _scan(norm: str, language: str) -> list[_Hit]:
         if caring and strain:
             phrase = f"{caring.group(0)} + {strain.group(0)}"
             hits.append(_Hit("caregiver_strain", "caregiver strain", phrase))
+    understood = [(h.start, h.end) for h in hits if not h.safety_net and h.end > h.start]
+    hits = [
+        h
+        for h in hits
+        if not h.safety_net or not any(a < h.end and h.start < b for a, b in understood)
+    ]
     return _spread_negation(norm, hits)
 
 

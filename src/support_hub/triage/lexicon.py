@@ -33,6 +33,8 @@ class Rule:
     laughter_cancels: bool = False
     # "my cough is finally gone": an improvement just after the match cancels it.
     improvement_cancels: bool = False
+    # A safety net only speaks when no other rule matched the same words.
+    safety_net: bool = False
 
 
 @dataclass(frozen=True)
@@ -93,6 +95,17 @@ ENGLISH = Lexicon(
             "self-harm words",
             (
                 r"suicid(?:e|al|ally)",
+                r"(?:easier|better) for (?:everyone|everybody|them|my family|my kids|"
+                r"all of them) if "
+                r"(?:i|she|he) (?:just )?(?:wasnt|werent|was not|were not|was gone|were gone|died|"
+                r"wasnt around|disappeared)",
+                r"(?:tired|sick) of (?:living|being alive|life|existing)",
+                r"(?:want|need|wish) (?:this|it|everything|all this|it all) to be over "
+                r"(?:for good|forever|for ever)",
+                r"(?:take|swallow|taking|swallowing) (?:everything|all of it|every pill|"
+                r"the whole bottle|whatever is) (?:in|from) (?:the|my) (?:\w+ )?(?:cabinet|bottle|"
+                r"drawer|box)|"
+                r"(?:take|swallow) (?:everything|all (?:my|the) (?:pills|meds)) tonight",
                 r"(?:noone|nobody|no one) would (?:even )?(?:notice|care|miss me)|(?:would|will) "
                 r"(?:anyone|anybody) (?:even )?(?:notice|care|miss me)|wouldnt (?:even )?miss me",
                 r"(?:dont|cant|do not|cannot) (?:see|find) (?:a|any|the) (?:reason|point) "
@@ -138,6 +151,7 @@ ENGLISH = Lexicon(
                 r"(?:want|wanted|wish|wishing) to (?:just )?disappear(?: forever| for good)?|"
                 r"(?:want|wish) (?:i|to) (?:could )?(?:just )?(?:vanish|disappear|not exist)",
                 r"(?:saving|save|saved|stockpil\w*|hoard\w*|collecting|stash\w*|"
+                r"hiding|hid|"
                 r"(?:putting|put|setting|set|keeping|kept|squirrel\w*) (?:aside|away|back)) "
                 r"(?:up )?"
                 r"(?:my |all my |her |his |some )?(?:pills|meds|medications?|tablets|oxy\w*|"
@@ -146,7 +160,8 @@ ENGLISH = Lexicon(
                 r"(?:would it take|it takes|does it take|it would take|to die|would kill|"
                 r"to overdose|is lethal|is deadly)",
                 r"(?:have|get|got) enough (?:\w+ ){0,2}(?:pills|meds|tablets) (?:\w+ ){0,2}"
-                r"(?:to die|to end it|when im ready|to do it)|so i have enough when",
+                r"(?:to die|to end it|when im ready|to do it)|"
+                r"so i have enough(?= \.|$| ,| when| to| for)",
                 r"(?:took|taken|swallowed|take) (?:all|all of|a bunch of|a handful of|the rest of|"
                 r"too many of|too many) (?:my |her |his |the )?(?:pills|meds|medications?|"
                 r"tablets|oxy\w*|morphine|painkillers|sleeping pills)",
@@ -213,6 +228,8 @@ ENGLISH = Lexicon(
                 r"is killing me|are killing me)",
                 rf"(?:pain|aches?|aching) in (?:my|her|his) (?:\w+ )?(?:{_BODY_BONES})",
                 r"(?:aching|achy|sore) (?:bones|joints)",
+                rf"(?:{_BODY_BONES}) (?:are |is |feel |feels )?(?:so |really |very |super )?"
+                r"(?:sore|tender|aching|achy)",
                 r"fractur\w*|broke (?:my|her|his) \w+|broken (?:bone|hip|rib|wrist|arm|leg|"
                 r"ankle)|(?:it|bone) (?:just )?snapped",
             ),
@@ -223,6 +240,8 @@ ENGLISH = Lexicon(
             "symptom (brain)",
             (
                 r"headaches?|head (?:hurts|is pounding|is killing me|pain)|migraines?",
+                r"head (?:\w+ ){0,3}(?:pounding|throbbing|splitting)|pounding head\w*|"
+                r"(?:seeing|see) (?:spots|flashes|floaters)",
                 r"(?:blurry|blurred|double|loss of|losing my|lost my) vision|"
                 r"(?:vision|eyesight|sight|eyes) (?:is |are )?(?:\w+ )?(?:blurry|blurred|worse|"
                 r"going|off|weird|fuzzy|dim)|blurry|fuzzy vision|bumping into things|"
@@ -270,6 +289,8 @@ ENGLISH = Lexicon(
                 r"the) "
                 r"(?:stomach|belly|abdomen|tummy|right side)|(?:belly|stomach|abdomen) is swollen|"
                 r"swollen (?:belly|stomach|abdomen)",
+                r"(?:belly|stomach|abdomen|tummy) (?:\w+ ){0,3}"
+                r"(?:swollen|bloated|tight|hard|distended)",
                 r"(?:under|below) (?:my|her|his) (?:right )?ribs|right shoulder blade|"
                 r"shoulder blade",
                 r"itch\w*",
@@ -332,11 +353,13 @@ ENGLISH = Lexicon(
                 r"useless|dead inside|broken|lost)|"
                 r"(?:so|very|really) sad|sad all the time|grief|grieving",
                 r"angry all the time|hate (?:myself|my life|who ive become)",
-                r"kill me(?: now)?",
+                r"(?:just |please |somebody |someone )?kill me(?: now| already)?(?= \.|$| ,)",
                 r"(?:so |really |very )?stressed out|so much stress",
                 r"(?:so|really|very|feeling|feel|been) (?:down|low|blue)"
                 r"(?! (?:to|the|from|here|there|on))|"
                 r"nothing (?:helps|matters)|(?:no|lost all) (?:joy|interest)",
+                r"(?:hard|rough|tough|difficult) time (?:emotionally|mentally|coping)|"
+                r"having a (?:really |very |so )?(?:hard|rough|tough) time|pointless|meaningless",
             ),
             laughter_cancels=True,
         ),
@@ -362,6 +385,31 @@ ENGLISH = Lexicon(
                 r"someone (?:i can |to )?(?:talk|speak) (?:to|with)|speak to a (?:real )?person|"
                 r"talk to a (?:real )?person|real person",
             ),
+        ),
+        # Safety nets: words of death, despair or pain that no rule above understood still reach
+        # a person (elevated), never routine. Idioms are excluded where they are written.
+        Rule(
+            "emotional",
+            "words of death, despair or a plea for help (safety net)",
+            (
+                r"die(?! for| laughing| hard)|dying(?! (?:to|for|of laughter|of laughing|laughing|"
+                r"of boredom|here))|(?<!to )death(?! of me)|"
+                r"kill(?! for| it| time| me)|killing(?! it| time| me)",
+                r"(?:want to|ready to|about to|going to|just|i) give up(?= \.|$| ,)|"
+                r"giving up(?= \.|$| ,| on (?:life|everything|myself))|"
+                r"gave up on (?:life|everything|myself)|no future|end of the road|"
+                r"(?:please )?help me(?= \.|$| ,)|worthless|hopeless",
+            ),
+            laughter_cancels=True,
+            safety_net=True,
+        ),
+        Rule(
+            "symptom",
+            "words of pain (safety net)",
+            (r"hurts|hurting|painful|aches|aching|in pain|bleeding(?! heart)|bloody|swollen",),
+            laughter_cancels=True,
+            improvement_cancels=True,
+            safety_net=True,
         ),
     ),
     despair=(
@@ -390,6 +438,7 @@ ENGLISH = Lexicon(
         r"cant keep (?:doing|up|going)|cant do (?:this|it) (?:alone|by myself|anymore)|"
         r"(?:no|havent|not|barely) (?:sleep|slept|sleeping)|wearing me (?:down|out)",
         r"resent\w*|falling apart|so tired|need a break|no help|alone in this",
+        r"breaking point|wiped out|wits end|completely (?:drained|spent|done)|"
         r"drowning|crushing me|breaking me|sinking|too much for me|cant cope|struggling|"
         r"overwhelm\w*|at the end of my",
     ),
@@ -632,6 +681,12 @@ ENGLISH = Lexicon(
         "wana": "want to",
         "wan": "want",
         "wnat": "want",
+        "wnna": "want to",
+        "wna": "want to",
+        "lfe": "life",
+        "breeth": "breathe",
+        "breethe": "breathe",
+        "evry": "every",
         "whant": "want",
         "wnt": "want",
         "wamt": "want",
@@ -762,6 +817,8 @@ SPANISH = Lexicon(
             "palabras de autolesión (self-harm words)",
             (
                 r"sui[cs]id\w*",
+                r"(?:terminar|acabar) con todo|(?:tomar|tomarme|tragar|tragarme) todas (?:las|mis) "
+                r"(?:pastillas|pildoras|medicinas)|no vale la pena (?:vivir|seguir)",
                 r"nadie (?:me |lo |la )?(?:extranaria|notaria|echaria de menos|se daria cuenta)|"
                 r"a nadie le importaria si me muero",
                 r"no (?:veo|encuentro) (?:razon|razones|motivo|motivos|sentido) para "
@@ -913,6 +970,7 @@ SPANISH = Lexicon(
                 r"(?:muy|tan) triste|tristeza",
                 r"(?:una|soy un[oa]?) carga",
                 r"no estoy bien|nadie me entiende|abrumad[oa]|siento que me muero|"
+                r"desanimad[oa]|sin ganas de nada|no tengo ganas de nada|"
                 r"estoy destrozad[oa]",
             ),
             laughter_cancels=True,
@@ -931,6 +989,27 @@ SPANISH = Lexicon(
                 r"un[oa]? \w+|la \w+|el \w+)",
                 r"hablar con alguien|alguien con quien hablar",
             ),
+        ),
+        Rule(
+            "emotional",
+            "muerte, desesperanza o petición de ayuda (safety net)",
+            (
+                r"morir\w*|(?<!de )muerte|"
+                r"muero(?! de (?:risa|ganas|hambre|sueno|frio|calor|verguenza)| por)|"
+                r"matar(?:me)?(?! el tiempo)|me rindo|rendirme|"
+                r"(?:ayuda|ayudame)(?= \.|$| ,| por favor| porfa)|"
+                r"sin esperanza|no hay esperanza",
+            ),
+            laughter_cancels=True,
+            safety_net=True,
+        ),
+        Rule(
+            "symptom",
+            "dolor (safety net)",
+            (r"(?:me|le) duele\w*|duelen|dolor(?:es)?|sangr\w*|hinchad[oa]s?",),
+            laughter_cancels=True,
+            improvement_cancels=True,
+            safety_net=True,
         ),
     ),
     despair=(
@@ -982,6 +1061,10 @@ SPANISH = Lexicon(
             "se",
             "hay",
             "tuve",
+            "pense",
+            "pensado",
+            "pensar",
+            "pienso",
             "ya",
             "tan",
         }
@@ -1019,6 +1102,7 @@ SPANISH = Lexicon(
             "estoy",
             "creo",
             "nivel",
+            "que",
             "angustia",
             "calculo",
             "aproximadamente",
