@@ -2,11 +2,12 @@
 
     .venv/bin/python bench/triage.py [--repeat 30]
 
-The classifier runs inside every SMS webhook request, so its p99 must stay under 2 ms. Timings are
-per call, each message's cache entry cleared first (real messages rarely repeat). The reference
-is one case-insensitive regex search for a single alternation of danger words over the same raw
-text, timed in the same run: the ratio says how much the full triage costs next to the cheapest
-possible keyword check, whatever the machine.
+The classifier runs inside every SMS webhook request, so its p99 must stay under 2 ms. Each call
+is timed with the message's cache entry cleared first (real messages rarely repeat), in wall time
+and in this thread's CPU time: on a shared machine the wall-time tail is mostly other processes.
+The reference is one case-insensitive regex search of five danger phrases over the same raw text,
+timed in the same run: the ratio says what the full triage costs next to the cheapest possible
+keyword check, whatever the machine.
 """
 
 from __future__ import annotations
@@ -64,17 +65,21 @@ def main() -> int:
         print()
 
     classify_ns: list[int] = []
+    cpu_ns: list[int] = []
     reference_ns: list[int] = []
     per_message: list[list[int]] = [[] for _ in examples]
     clock = time.perf_counter_ns
+    cpu_clock = time.thread_time_ns  # CPU time of this thread: excludes time other processes ran
     gc.disable()  # a collection landing inside one call is not the classifier's cost
     try:
         for _ in range(args.repeat):
             for i, ex in enumerate(examples):
                 normalise.cache_clear()
+                cpu_start = cpu_clock()
                 start = clock()
                 classify(ex.text, ex.language, awaiting_score=ex.awaiting_score)
                 elapsed = clock() - start
+                cpu_ns.append(cpu_clock() - cpu_start)
                 classify_ns.append(elapsed)
                 per_message[i].append(elapsed)
                 start = clock()
@@ -83,6 +88,7 @@ def main() -> int:
     finally:
         gc.enable()
     classify_ns.sort()
+    cpu_ns.sort()
     reference_ns.sort()
     # The median of each message's repetitions removes moments when another process had the CPU.
     steady = sorted(int(statistics.median(times)) for times in per_message)
@@ -93,11 +99,18 @@ def main() -> int:
         f"time per message over {len(classify_ns)} calls "
         f"({len(examples)} messages x {args.repeat}):"
     )
-    print(f"  every call          p50 {p50:.3f} ms   p99 {p99:.3f} ms   max {worst:.3f} ms")
+    cpu50, cpu99 = percentile(cpu_ns, 0.5), percentile(cpu_ns, 0.99)
+    print(f"  every call, wall    p50 {p50:.3f} ms   p99 {p99:.3f} ms   max {worst:.3f} ms")
+    print(f"  every call, CPU     p50 {cpu50:.3f} ms   p99 {cpu99:.3f} ms")
     print(f"  per-message median  p50 {steady50:.3f} ms   p99 {steady99:.3f} ms")
     print(f"  reference           p50 {ref50:.4f} ms (one regex search of five phrases)")
     print(f"  ratio classify/reference at p50: {p50 / ref50:.0f}x")
-    for label, value in (("every call", p99), ("per-message median", steady99)):
+    print(f"  load average at the end: {os.getloadavg()[0]:.2f} on {os.cpu_count()} cores")
+    for label, value in (
+        ("every call, wall", p99),
+        ("every call, CPU", cpu99),
+        ("per-message median", steady99),
+    ):
         verdict = "meets" if value <= TARGET_P99_MS else "MISSES"
         print(f"  p99 ({label}) {verdict} the {TARGET_P99_MS} ms target")
     return 0
