@@ -17,7 +17,12 @@ from support_hub.triage import Level
 from support_hub.triage.evaluation import Evaluation, evaluate, load_examples
 
 HERE = Path(__file__).parent
-HELD_OUT = ("heldout_round1.jsonl", "heldout_round2.jsonl", "heldout_round3.jsonl")
+HELD_OUT = (
+    "heldout_round1.jsonl",
+    "heldout_round2.jsonl",
+    "heldout_round3.jsonl",
+    "heldout_round4.jsonl",
+)
 CORPORA = ("corpus.jsonl", *HELD_OUT)
 
 # Every kind of message the issue names must be present, with the tricky negatives.

@@ -95,6 +95,16 @@ ENGLISH = Lexicon(
             "self-harm words",
             (
                 r"suicid(?:e|al|ally)",
+                r"(?:ways|how) to (?:die|kill (?:my|him|her)self|end (?:it|my life)|overdose)|"
+                r"(?:stop|not|never|cease to) exist\w*",
+                r"(?:slit|slash\w*|cut|cutting|sliced|slice) (?:my |her |his |open )?(?:wrists?|"
+                r"throat|veins)",
+                r"(?:better|happier|easier) (?:off )?(?:with me gone|without me around|"
+                r"when im gone|once im gone)",
+                r"(?:driv\w*|crash\w*|steer\w*|swerv\w*) (?:my car |the car )?(?:into|off) "
+                r"(?:a|the) "
+                r"(?:tree|wall|bridge|cliff|truck|river|lake|pole)",
+                r"check\w* out (?:for good|permanently|early|of life)",
                 r"(?:easier|better) for (?:everyone|everybody|them|my family|my kids|"
                 r"all of them) if "
                 r"(?:i|she|he) (?:just )?(?:wasnt|werent|was not|were not|was gone|were gone|died|"
@@ -115,7 +125,7 @@ ENGLISH = Lexicon(
                 r"(?:wants?|going|gonna|ready|plan|planning|decided|need) to (?:just )?end it"
                 r"(?= \.|$| ,| tonight| today| now| soon)",
                 r"(?:goodbye|suicide) (?:letters?|notes?)|(?:pills|meds|tablets|gun|rope) "
-                r"(?:are |is )?(?:ready|lined up|counted out|all set)",
+                r"(?:are |is )?(?:ready|lined up|counted|counted out|all set)",
                 r"(?:sleep|go to sleep|sleeping) (?:forever|for good|for ever)|eternal sleep",
                 r"(?:kill|killing|killed|hurt|hurting|harm|harming|cut|cutting|shoot|hang|"
                 r"hanging|drown|poison) (?:my|him|her|them)sel(?:f|ves)",
@@ -196,6 +206,14 @@ ENGLISH = Lexicon(
                 r"(?<!gave me a )(?<!give me a )(?<!have a )heart attack",
                 r"seizures?|seizing(?! the)|convuls\w*",
                 r"collapsed|(?:isnt|is not|not|stopped|wasnt) breathing|"
+                r"cant get (?:any |enough )?air|not getting (?:any |enough )?air|"
+                r"found (?:me|her|him) (?:\w+ )?(?:on the floor|unconscious|collapsed|passed out)|"
+                r"blacked out(?= \.|$| ,| and| again| for| earlier| last| this| when| while|"
+                r" in the)|"
+                r"(?:arm|leg|side|hand) (?:is |went |has gone |gone )?limp|"
+                r"limp (?:arm|leg)|"
+                r"(?:elephant|weight|something heavy) (?:\w+ )?on my chest|"
+                r"chest (?:is |feels )?(?:squeezing|crushing|heavy|being crushed)|"
                 r"(?:lips|face|skin) (?:\w+ ){0,2}(?:blue|purple|grey|gray)",
                 r"cough\w* (?:up )?(?:\w+ ){0,4}blood|blood when (?:i|she|he) cough\w*|"
                 r"spit\w* (?:up )?blood|"
@@ -232,6 +250,7 @@ ENGLISH = Lexicon(
                 r"(?:sore|tender|aching|achy)",
                 r"fractur\w*|broke (?:my|her|his) \w+|broken (?:bone|hip|rib|wrist|arm|leg|"
                 r"ankle)|(?:it|bone) (?:just )?snapped",
+                r"cracked (?:my |a |her |his )?(?:rib|bone|hip|vertebra|spine)",
             ),
             improvement_cancels=True,
         ),
@@ -250,6 +269,9 @@ ENGLISH = Lexicon(
                 r"balance (?:is )?(?:off|bad|worse)|"
                 r"dizz\w*|vertigo|(?:fell|falling|fall) (?:over|down|twice|again)|keep falling",
                 r"(?:room|head|world) (?:\w+ )?spinning|spins|"
+                r"(?:getting|get|got) lost (?:driving|on the way|going)|lost in places i know|"
+                r"(?:he|she|hes|shes|i|im|mom|mum|dad|husband|wife|partner|mother|father) "
+                r"(?:is |was |keeps |started )?(?:making no sense|not making sense)|"
                 r"(?:keep|keeps|been|always) forgetting|"
                 r"forget (?:what|words|things|where)",
                 r"confus(?:ed|ion)(?! (?:about|by|with|why|what|how|which|when|as to))|"
@@ -260,7 +282,7 @@ ENGLISH = Lexicon(
                 r")?(?:finding|find|"
                 r"get) (?:my |the )?words|words (?:come out|are|coming out) (?:wrong|jumbled)|"
                 r"(?:trouble|hard|difficulty) (?:to )?(?:speak|speaking|talk|talking|walk|walking|"
-                r"reading)(?: straight)?|talking nonsense|not making sense",
+                r"reading)(?: straight)?|talking nonsense",
                 r"acting (?:strange|weird|different)|personality change",
             ),
             improvement_cancels=True,
@@ -358,6 +380,7 @@ ENGLISH = Lexicon(
                 r"(?:so|really|very|feeling|feel|been) (?:down|low|blue)"
                 r"(?! (?:to|the|from|here|there|on))|"
                 r"nothing (?:helps|matters)|(?:no|lost all) (?:joy|interest)",
+                r"(?:feel|feeling) like (?:im )?drowning|(?:dont|cant) enjoy anything|"
                 r"(?:hard|rough|tough|difficult) time (?:emotionally|mentally|coping)|"
                 r"having a (?:really |very |so )?(?:hard|rough|tough) time|pointless|meaningless",
             ),
@@ -374,6 +397,11 @@ ENGLISH = Lexicon(
                 r"contact|talk)",
                 r"call me|reach out to me|get in touch with me|phone me|"
                 r"give me a (?:call|ring|phone call)|(?:call|ring) me back|"
+                r"(?:love|like|want|need|appreciate) a (?:phone )?call|"
+                r"a call from (?:someone|somebody|"
+                r"a person|you|a nurse|a counselor)|"
+                r"(?:someone|somebody|a person|a counselor|a counsellor|a social worker|a nurse|"
+                r"anyone) (?:i|we) (?:can|could) (?:talk|speak) (?:to|with)|"
                 r"(?:i )?(?:need|want|have) to talk(?= \.|$| ,| please| now| today| asap)",
                 r"(?:speak|talk) (?:with|to) (?:a |an |the |my )?(?:real )?(?:social worker|nurse|"
                 r"counselor|counsellor|person|human|someone|somebody|chaplain|navigator|volunteer)",
@@ -394,7 +422,7 @@ ENGLISH = Lexicon(
             (
                 r"die(?! for| laughing| hard)|dying(?! (?:to|for|of laughter|of laughing|laughing|"
                 r"of boredom|here))|(?<!to )death(?! of me)|"
-                r"kill(?! for| it| time| me)|killing(?! it| time| me)",
+                r"kill(?! for| it| time| me| to)|killing(?! it| time| me)",
                 r"(?:want to|ready to|about to|going to|just|i) give up(?= \.|$| ,)|"
                 r"giving up(?= \.|$| ,| on (?:life|everything|myself))|"
                 r"gave up on (?:life|everything|myself)|no future|end of the road|"
@@ -419,6 +447,7 @@ ENGLISH = Lexicon(
         r"tonights the night",
         r"ready to (?:go|be done)",
         r"no way out",
+        r"not doing this any ?more",
     ),
     plan_or_means=(
         r"(?:have|got|made|making) a plan",
@@ -817,6 +846,9 @@ SPANISH = Lexicon(
             "palabras de autolesión (self-harm words)",
             (
                 r"sui[cs]id\w*",
+                r"(?:me )?cort\w* (?:las |mis )?(?:munecas|venas)",
+                r"(?:estarian|estaria|serian|seria|vivirian|viviria) (?:mas felices|mejor) si "
+                r"(?:yo )?no (?:estuviera|existiera|viviera)",
                 r"(?:terminar|acabar) con todo|(?:tomar|tomarme|tragar|tragarme) todas (?:las|mis) "
                 r"(?:pastillas|pildoras|medicinas)|no vale la pena (?:vivir|seguir)",
                 r"nadie (?:me |lo |la )?(?:extranaria|notaria|echaria de menos|se daria cuenta)|"
@@ -852,7 +884,7 @@ SPANISH = Lexicon(
                 r"quiero que todo (?:se )?(?:acabe|termine)",
                 r"(?:me )?despedi de todos|esto es un adios",
                 r"regalando mis cosas",
-                r"tirarme (?:del|de un|de la|al|a las) \w+",
+                r"tirarme (?:del|de un|de la|al|a las|por la|por el|por una|a un|a una) \w+",
             ),
         ),
         Rule(
@@ -860,7 +892,7 @@ SPANISH = Lexicon(
             "emergencia médica (medical emergency words)",
             (
                 r"no (?:puedo|puede|podia|podemos) respirar|casi no (?:puedo|puede) respirar|"
-                r"no respira|dejo de respirar",
+                r"no respira|dejo de respirar|no (?:me|le) llega (?:el )?aire",
                 r"(?:esta|se puso|labios|cara) (?:\w+ ){0,2}(?:morad[oa]s?|azul\w*)",
                 r"se (?:cayo|desplomo) (?:y no|inconsciente)|colapso",
             ),
@@ -909,7 +941,7 @@ SPANISH = Lexicon(
                 r"(?:pierdo|perdi|perdiendo|pierde) el equilibrio|mare(?:ad[oa]s?|o|os)|"
                 r"vertigo|me cai|me caigo|se cayo",
                 r"(?:me|le) cuesta (?:hablar|caminar|leer)|dificultad para (?:hablar|caminar|leer)|"
-                r"se me olvidan|olvido todo|confundid[oa]|confusion",
+                r"se me olvida\w*|olvido todo|confundid[oa]|confusion",
             ),
             improvement_cancels=True,
         ),
@@ -918,7 +950,8 @@ SPANISH = Lexicon(
             "síntoma, pulmones (symptom, lungs)",
             (
                 r"tos|tosiendo|toso|tose",
-                r"(?:me|le) falta el aire|falta de aire|me ahogo|se ahoga|ahogo|sin aliento",
+                r"(?:me|le) falta el aire|falta de aire|me ahogo|se ahoga|ahogo|sin aliento|"
+                r"(?:me|le) cuesta respirar|dificultad para respirar",
                 r"silba el pecho|silbido|ronquera|ronc[ao]",
             ),
             laughter_cancels=True,
@@ -971,6 +1004,7 @@ SPANISH = Lexicon(
                 r"(?:una|soy un[oa]?) carga",
                 r"no estoy bien|nadie me entiende|abrumad[oa]|siento que me muero|"
                 r"desanimad[oa]|sin ganas de nada|no tengo ganas de nada|"
+                r"me siento (?:muy |tan )?mal(?= \.|$| ,| emocionalmente| de animo)|emocionalmente|"
                 r"estoy destrozad[oa]",
             ),
             laughter_cancels=True,
@@ -981,7 +1015,8 @@ SPANISH = Lexicon(
             (
                 r"^hablar(?: (?:por favor|porfa|ya|con alguien))?(?= \.|$)",
                 r"(?:alguien|una persona) (?:\w+ ){0,1}(?:me )?(?:puede|pueda|podria) llamar",
-                r"alguien (?:que )?me (?:llame|hable|contacte|pueda llamar)|"
+                r"alguien (?:que )?me (?:llame|llamara|llamase|hable|hablara|contacte|"
+                r"pueda llamar)|"
                 r"(?:necesito|quiero|quisiera|ocupo) hablar(?= \.|$| ,| por favor| ya| hoy)|"
                 r"me (?:pueden|puede|podrian|podria) llamar|llamenme|llameme|llamame|"
                 r"me llamen|me llame alguien",
@@ -995,7 +1030,8 @@ SPANISH = Lexicon(
             "muerte, desesperanza o petición de ayuda (safety net)",
             (
                 r"morir\w*|(?<!de )muerte|"
-                r"muero(?! de (?:risa|ganas|hambre|sueno|frio|calor|verguenza)| por)|"
+                r"muero(?! de (?:la )?(?:risa|ganas|hambre|sueno|frio|calor|verguenza|emocion)"
+                r"| por)|"
                 r"matar(?:me)?(?! el tiempo)|me rindo|rendirme|"
                 r"(?:ayuda|ayudame)(?= \.|$| ,| por favor| porfa)|"
                 r"sin esperanza|no hay esperanza",
@@ -1020,6 +1056,7 @@ SPANISH = Lexicon(
     caring_for=(r"cuid(?:ando|o|ar|arla|arlo) (?:a )?(?:mi|su)|cuidador\w*|cuido a|cuidar a",),
     carer_strain=(
         r"agotad[oa]|quemad[oa]|sin fuerzas|no duermo|no he dormido|no puedo mas|abrumad[oa]|"
+        r"destrozad[oa]|"
         r"ya no puedo|no aguanto|cansad[oa]|sol[oa]|rendid[oa]|al limite",
     ),
     negators=frozenset({"no", "nunca", "jamas", "sin", "ni", "tampoco", "nada"}),
