@@ -248,6 +248,7 @@ def test_an_improvement_in_one_clause_does_not_cancel_danger_in_the_next() -> No
         "passed out flyers at the walk",
         "my diet is fine",
         "seizing the day!",
+        "walked 5 kms today",
     ],
 )
 def test_idioms_and_jokes_are_routine(text: str) -> None:

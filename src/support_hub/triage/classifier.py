@@ -3,15 +3,26 @@
 Pure functions over the word lists in lexicon.py: no Flask, no database, no clock. It only labels;
 what to answer and whom to page is decided by the callers.
 
-Order of decisions (each documented in DESIGN §7 or in the triage issue):
+Order of decisions (DESIGN §7 and issue 7; where they are silent, the choice is said here):
 1. Words of self-harm or of a medical emergency make it URGENT, whatever number came with them
    ("2 but I want to die"). Self-harm wins the ``kind`` when both fire, because its reply already
-   names 911 for immediate danger.
+   names 911 for immediate danger; ``concerns`` keeps both.
 2. Otherwise the signals for ELEVATED: asking for a person, a new or worse symptom, caregiver
-   strain, emotional distress, a Distress Thermometer score of 4-10.
-3. A denied crisis word ("not suicidal, just tired") is never urgent, but it is ELEVATED: someone
-   who brings suicide up unprompted should hear from a person today, not be paged tonight.
-4. Everything else is ROUTINE; a score of 0-3 is given as the reason when there is one.
+   strain, emotional distress, a Distress Thermometer score of 4-10. ``kind`` is the first of
+   talk > symptom > caregiver > emotional > distress_score that fired; ``reasons`` lists them all.
+3. A denied crisis word ("not suicidal, just tired", "no quiero morir") is never urgent, but it is
+   ELEVATED (kind emotional): someone who brings suicide up unprompted should hear from a person
+   today, not be paged tonight. Denied symptoms ("no chest pain") count for nothing; staff still
+   see them among the reasons.
+4. Safety nets: words of death, despair, a plea for help or pain that no specific rule understood
+   make a message ELEVATED, never ROUTINE (held-out rounds showed the lists miss new phrasings).
+5. Everything else is ROUTINE; a score of 0-3 is given as the reason when there is one.
+
+Laughter ("laughed so hard I couldn't breathe", "jajaja") cancels breathing words and emotional
+words in its sentence, never words of self-harm: "I want to die lol" is urgent, and a person
+decides whether it was a joke. A number is a score when a check-in awaits one, or when the text
+plainly rates distress ("distress 8", "I'm at a 7/10"); ranges and decimals count at their higher
+end ("6-7" is 7, "7.5" is 8); a rating after a pain word rates pain (a symptom when 4 or more).
 """
 
 from __future__ import annotations
@@ -342,7 +353,7 @@ def _scan(norm: str, language: str) -> list[_Hit]:
                 if key in seen:
                     continue
                 seen.add(key)
-                if rule.laughter_cancels and compiled_laughs(norm, match.start(), match.end()):
+                if rule.laughter_cancels and _laughs(norm, match.start(), match.end()):
                     continue
                 if rule.improvement_cancels and _improves_after(norm, match.end(), compiled):
                     continue
@@ -395,7 +406,7 @@ def _spread_negation(norm: str, hits: list[_Hit]) -> list[_Hit]:
     return spread
 
 
-def compiled_laughs(norm: str, start: int, end: int) -> bool:
+def _laughs(norm: str, start: int, end: int) -> bool:
     """A laugh in the same sentence: 'laughed so hard I couldn't breathe'."""
     sentence = _sentence(norm, start, end)
     return any(c.laughter.search(sentence) for c in _COMPILED.values())

@@ -130,7 +130,7 @@ ENGLISH = Lexicon(
                 r"(?:kill|killing|killed|hurt|hurting|harm|harming|cut|cutting|shoot|hang|"
                 r"hanging|drown|poison) (?:my|him|her|them)sel(?:f|ves)",
                 r"self ?harm(?:ing)?",
-                r"kms",
+                r"(?<!\d )kms",  # "kill myself"; "5 kms" is a distance
                 r"unalive(?: myself)?",
                 r"cutting (?:myself|again)|been cutting(?= \.|$| ,)",
                 r"wants? to die|wanted to die|wanting to die|want to just die|just want to die|"
