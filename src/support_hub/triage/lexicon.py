@@ -96,7 +96,7 @@ ENGLISH = Lexicon(
             (
                 r"suicid(?:e|al|ally)",
                 r"(?:ways|how) to (?:die|kill (?:my|him|her)self|end (?:it|my life)|overdose)|"
-                r"(?:stop|not|never|cease to) exist\w*",
+                r"(?:to|just|i|id) (?:stop|not|never) exist\w*|stop existing|cease to exist",
                 r"(?:slit|slash\w*|cut|cutting|sliced|slice) (?:my |her |his |open )?(?:wrists?|"
                 r"throat|veins)",
                 r"(?:better|happier|easier) (?:off )?(?:with me gone|without me around|"
