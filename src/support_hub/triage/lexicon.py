@@ -393,7 +393,7 @@ ENGLISH = Lexicon(
                 r"^talk(?: (?:please|pls|now|to someone|to somebody))?(?= \.|$)",
                 r"(?:can|could|would|will|pls|please) (?:\w+ ){0,1}(?:someone|somebody|anyone|"
                 r"a person|a human|a nurse|a counselor|a counsellor|a social worker|you|"
-                r"the social worker|the nurse) (?:please )?(?:call|text|phone|ring|reach out|"
+                r"the social worker|the nurse) (?:please )?(?:call|phone|ring|reach out|"
                 r"contact|talk)",
                 r"call me|reach out to me|get in touch with me|phone me|"
                 r"give me a (?:call|ring|phone call)|(?:call|ring) me back|"
