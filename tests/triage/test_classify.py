@@ -37,7 +37,7 @@ def test_talk_asks_for_a_person_and_is_elevated() -> None:
     result = classify("TALK", "en")
     assert result.level is Level.ELEVATED
     assert Concern.ASKS_FOR_PERSON in result.concerns
-    assert result.reasons == ("words: talk",)
+    assert result.reasons == ("asks for a person: 'talk'",)
 
 
 def test_make_the_pain_stop_is_triaged_as_distress_not_routine() -> None:
