@@ -9,13 +9,17 @@ from collections.abc import Mapping
 
 from flask import Flask
 
-from support_hub import errors, health
+from support_hub import errors, health, security
+from support_hub.accounts import auth as accounts_auth
+from support_hub.accounts import cli as accounts_cli
+from support_hub.accounts import views as accounts_views
 from support_hub.config import Settings, instance_path, load_settings
 from support_hub.db import configure_sqlite_engine
 from support_hub.directory import cli as directory_cli
 from support_hub.directory import views as directory_views
-from support_hub.extensions import db, migrate
+from support_hub.extensions import csrf, db, migrate
 from support_hub.outbox import cli as outbox_cli
+from support_hub.portal import views as portal_views
 
 
 def create_app(overrides: Mapping[str, str] | None = None) -> Flask:
@@ -29,14 +33,20 @@ def create_app(overrides: Mapping[str, str] | None = None) -> Flask:
     with app.app_context():
         configure_sqlite_engine(db.engine)
     migrate.init_app(app, db, directory=_migrations_directory())
+    csrf.init_app(app)
+    accounts_auth.init_app(app)
 
     errors.init_app(app)
+    security.init_app(app, settings)
     app.register_blueprint(health.bp)
     app.register_blueprint(directory_views.bp)
+    app.register_blueprint(accounts_views.bp)
+    app.register_blueprint(portal_views.bp)
 
     app.cli.add_command(directory_cli.seed_command)
     app.cli.add_command(directory_cli.bench_data_command)
     app.cli.add_command(outbox_cli.worker_command)
+    app.cli.add_command(accounts_cli.users_group)
     return app
 
 

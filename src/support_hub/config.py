@@ -43,6 +43,9 @@ class Settings:
     geocoder_url: str | None
     geocoder_user_agent: str
     hub_name: str
+    # Map tiles' URL template (e.g. https://tile.openstreetmap.org/{z}/{x}/{y}.png); its origin
+    # is the one outside host the Content-Security-Policy lets images come from.
+    map_tile_url: str | None = None
 
     @property
     def is_production(self) -> bool:
@@ -61,6 +64,10 @@ class Settings:
             "SESSION_COOKIE_HTTPONLY": True,
             "SESSION_COOKIE_SAMESITE": "Lax",
             "JSON_SORT_KEYS": False,
+            # CSRF on every form; the test suite turns it on where a test is about it.
+            "WTF_CSRF_ENABLED": self.app_env != "testing",
+            # No CSRF token expiry of its own: the staff session's idle timeout bounds it.
+            "WTF_CSRF_TIME_LIMIT": None,
         }
 
 
@@ -184,4 +191,5 @@ def load_settings(overrides: Mapping[str, str] | None = None) -> Settings:
         geocoder_url=optional("GEOCODER_URL"),
         geocoder_user_agent=env.get("GEOCODER_USER_AGENT", "").strip() or "support_hub",
         hub_name=hub_name,
+        map_tile_url=_http_url(env, "MAP_TILE_URL", None),
     )

@@ -1,0 +1,54 @@
+"""Security headers on every response (DESIGN §10)."""
+
+from __future__ import annotations
+
+from urllib.parse import urlsplit
+
+from flask import Flask, Response, request
+from flask_login import current_user
+
+from support_hub.config import Settings
+
+# Pages under these prefixes show personal data (or a login form); browsers and proxies must
+# not keep copies.
+PRIVATE_PREFIXES = ("/portal", "/inbox", "/account", "/simulator")
+
+
+def content_security_policy(settings: Settings) -> str:
+    """The CSP: everything from our own origin, no inline script, no framing."""
+    images = ["'self'", "data:"]
+    if settings.map_tile_url:
+        parts = urlsplit(settings.map_tile_url.replace("{s}", "a"))
+        images.append(f"{parts.scheme}://{parts.netloc}")
+    directives = {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": images,
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    }
+    return "; ".join(f"{name} {' '.join(values)}" for name, values in directives.items())
+
+
+def init_app(app: Flask, settings: Settings) -> None:
+    """Add the headers to every response the app sends."""
+    csp = content_security_policy(settings)
+
+    @app.after_request
+    def add_security_headers(response: Response) -> Response:
+        headers = response.headers
+        headers.setdefault("Content-Security-Policy", csp)
+        headers.setdefault("X-Content-Type-Options", "nosniff")
+        headers.setdefault("X-Frame-Options", "DENY")
+        headers.setdefault("Referrer-Policy", "strict-origin-when-cross-origin")
+        headers.setdefault("Cross-Origin-Opener-Policy", "same-origin")
+        headers.setdefault("Permissions-Policy", "camera=(), microphone=(), geolocation=(self)")
+        if settings.is_production:
+            headers.setdefault("Strict-Transport-Security", "max-age=31536000; includeSubDomains")
+        if request.path.startswith(PRIVATE_PREFIXES) or current_user.is_authenticated:
+            headers["Cache-Control"] = "no-store"
+            headers["Pragma"] = "no-cache"
+        return response
