@@ -12,7 +12,7 @@ from collections.abc import Callable
 from datetime import datetime
 from typing import Any, TypeVar, cast
 
-from flask import Flask, Response, current_app, jsonify, redirect, request, session, url_for
+from flask import Flask, Response, current_app, g, jsonify, redirect, request, session, url_for
 from flask_login import current_user
 from itsdangerous import BadSignature, URLSafeTimedSerializer
 from werkzeug.exceptions import Forbidden
@@ -112,6 +112,13 @@ def init_app(app: Flask) -> None:
     login_manager.login_view = "accounts.login"
     login_manager.login_message = "Please log in to see that page."
     login_manager.login_message_category = "info"
+
+    @app.before_request
+    def load_user_afresh() -> None:
+        # Flask-Login caches the user on `g`, which lives as long as the app context. A context
+        # shared by several requests (the test client inside a test's context, a CLI command)
+        # must not carry one request's user into the next: each request answers to its cookie.
+        g.pop("_login_user", None)
 
     @login_manager.user_loader
     def load_user(user_id: str) -> User | None:

@@ -9,6 +9,7 @@ from __future__ import annotations
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
 from wtforms import BooleanField, SelectField, SelectMultipleField, StringField, TextAreaField
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import Length, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
@@ -28,19 +29,24 @@ class CheckboxesField(SelectMultipleField):
     option_widget = CheckboxInput()
 
 
-def _flag_choices(flag_type: type) -> list[tuple[str, str]]:
+def choices(*pairs: tuple[str, str]) -> list[SelectChoice]:
+    """Select options from (value, label) pairs."""
+    return [SelectChoice(value, label) for value, label in pairs]
+
+
+def _flag_choices(flag_type: type) -> list[SelectChoice]:
     labels = {"lgbtq": "LGBTQ+", "metastatic": "Metastatic-specific", "in_person": "In person"}
-    return [
-        (flag_slug(m), labels.get(flag_slug(m), flag_slug(m).replace("_", " ").capitalize()))
-        for m in flag_type
-    ]
+    return choices(
+        *(
+            (flag_slug(m), labels.get(flag_slug(m), flag_slug(m).replace("_", " ").capitalize()))
+            for m in flag_type
+        )
+    )
 
 
-STATUS_CHOICES = [(s.value, s.value.capitalize()) for s in ServiceStatus]
-CATEGORY_CHOICES = [("", "Choose…")] + [(c.value, label) for c, label in CATEGORY_LABELS.items()]
-SPECIALTY_CHOICES = [("", "None")] + [
-    (s.value, s.value.replace("_", " ").capitalize()) for s in Specialty
-]
+STATUS_PAIRS = [(s.value, s.value.capitalize()) for s in ServiceStatus]
+CATEGORY_PAIRS = [(c.value, label) for c, label in CATEGORY_LABELS.items()]
+SPECIALTY_PAIRS = [(s.value, s.value.replace("_", " ").capitalize()) for s in Specialty]
 
 
 class OrganizationForm(FlaskForm):
@@ -54,14 +60,14 @@ class ServiceForm(FlaskForm):
     organization_id = SelectField("Organization", validate_choice=False)
     name = StringField("Service name", validators=[Length(max=255)])
     description = TextAreaField("Description", validators=[Optional()])
-    category = SelectField("Category", choices=CATEGORY_CHOICES, validate_choice=False)
+    category = SelectField("Category", choices=choices(("", "Choose…"), *CATEGORY_PAIRS), validate_choice=False)
     specialty = SelectField(
         "Specialty",
-        choices=SPECIALTY_CHOICES,
+        choices=choices(("", "None"), *SPECIALTY_PAIRS),
         validate_choice=False,
         description="For counseling and spiritual care: who gives it.",
     )
-    status = SelectField("Status", choices=STATUS_CHOICES, validate_choice=False)
+    status = SelectField("Status", choices=choices(*STATUS_PAIRS), validate_choice=False)
     audience = CheckboxesField("Who it is for", choices=_flag_choices(Audience), validate_choice=False)
     delivery = CheckboxesField("How it is given", choices=_flag_choices(Delivery), validate_choice=False)
     cost = CheckboxesField("Cost", choices=_flag_choices(CostKind), validate_choice=False)
@@ -79,7 +85,7 @@ class ServiceForm(FlaskForm):
     )
     schedule_freq = SelectField(
         "Repeats",
-        choices=[("", "—"), ("DAILY", "Daily"), ("WEEKLY", "Weekly"), ("MONTHLY", "Monthly")],
+        choices=choices(("", "—"), ("DAILY", "Daily"), ("WEEKLY", "Weekly"), ("MONTHLY", "Monthly")),
         validate_choice=False,
     )
     schedule_byday = StringField("On days", description="e.g. TU, or 2TU for the 2nd Tuesday")
@@ -87,7 +93,9 @@ class ServiceForm(FlaskForm):
     schedule_closes_at = StringField("Ends at", description="24-hour, e.g. 19:30")
     service_area = SelectField(
         "Service area (online and phone services)",
-        choices=[("", "None (in person only)"), ("national", "National"), ("state", "Some states")],
+        choices=choices(
+            ("", "None (in person only)"), ("national", "National"), ("state", "Some states")
+        ),
         validate_choice=False,
     )
     service_area_states = StringField("States served", description="State codes, e.g. MA, NH")
@@ -115,13 +123,13 @@ class ListingFilterForm(FlaskForm):
         csrf = False  # a GET filter changes nothing
 
     q = StringField("Name contains", validators=[Optional(), Length(max=200)])
-    status = SelectField("Status", choices=[("", "Any"), *STATUS_CHOICES], validate_choice=False)
+    status = SelectField("Status", choices=choices(("", "Any"), *STATUS_PAIRS), validate_choice=False)
     category = SelectField(
-        "Category", choices=[("", "Any"), *CATEGORY_CHOICES[1:]], validate_choice=False
+        "Category", choices=choices(("", "Any"), *CATEGORY_PAIRS), validate_choice=False
     )
     archived = SelectField(
         "Archived",
-        choices=[("no", "Hide archived"), ("only", "Only archived"), ("all", "Show all")],
+        choices=choices(("no", "Hide archived"), ("only", "Only archived"), ("all", "Show all")),
         validate_choice=False,
     )
 

@@ -29,6 +29,7 @@ from support_hub.portal.forms import (
     LocationForm,
     OrganizationForm,
     ServiceForm,
+    choices,
 )
 from support_hub.validation import ValidationFailed
 
@@ -153,9 +154,9 @@ def _service_form(service: Service | None) -> BaseResponse | tuple[str, int]:
         form = ServiceForm(data=vars(data))
     else:
         form = ServiceForm()
-    form.organization_id.choices = [("", "Choose…")] + [
-        (org.id, org.name) for org in services.list_organizations()
-    ]
+    form.organization_id.choices = choices(
+        ("", "Choose…"), *((org.id, org.name) for org in services.list_organizations())
+    )
     status = 200
     if form.validate_on_submit():
         try:
