@@ -1,7 +1,7 @@
 """accounts: staff users, sessions, login failures, audit trail, listing imports
 
 Revision ID: 0002_accounts
-Revises: 0001_directory
+Revises: 0003_search
 Create Date: 2026-11-24 22:27:03.818039
 
 """
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '0002_accounts'
-down_revision = '0001_directory'
+down_revision = '0003_search'  # re-chained after merging branch search (one head)
 branch_labels = None
 depends_on = None
 

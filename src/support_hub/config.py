@@ -43,9 +43,8 @@ class Settings:
     geocoder_url: str | None
     geocoder_user_agent: str
     hub_name: str
-    # Map tiles' URL template (e.g. https://tile.openstreetmap.org/{z}/{x}/{y}.png); its origin
-    # is the one outside host the Content-Security-Policy lets images come from.
     map_tile_url: str | None = None
+    map_tile_attribution: str = ""
 
     @property
     def is_production(self) -> bool:
@@ -126,6 +125,32 @@ def _choice(env: Mapping[str, str], name: str, choices: tuple[str, ...], default
     return value
 
 
+def _is_geopy_service(name: str) -> bool:
+    if name == "offline":
+        return True
+    from geopy.exc import GeocoderNotFound
+    from geopy.geocoders import get_geocoder_for_service
+
+    try:
+        get_geocoder_for_service(name)
+    except GeocoderNotFound:
+        return False
+    return True
+
+
+def _tile_url(env: Mapping[str, str]) -> str | None:
+    """`MAP_TILE_URL`: an http(s) tile template with {z}, {x} and {y}; unset means no map."""
+    value = env.get("MAP_TILE_URL", "").strip()
+    if not value:
+        return None
+    parts = urlsplit(value.replace("{", "").replace("}", ""))
+    if parts.scheme not in ("http", "https") or not parts.netloc:
+        raise ConfigError("MAP_TILE_URL", f"must be an http(s) URL template, got {value!r}")
+    if not all(part in value for part in ("{z}", "{x}", "{y}")):
+        raise ConfigError("MAP_TILE_URL", "must contain {z}, {x} and {y}")
+    return value
+
+
 def instance_path(overrides: Mapping[str, str] | None = None) -> Path:
     """Where local state lives (SQLite file, dev secret): `INSTANCE_PATH`, else ./instance."""
     env = {**os.environ, **(overrides or {})}
@@ -166,10 +191,12 @@ def load_settings(overrides: Mapping[str, str] | None = None) -> Settings:
         raise ConfigError("TWILIO_FROM_NUMBER", "must be an E.164 number such as +16175550100")
 
     geocoder = env.get("GEOCODER", "").strip().lower() or "offline"
-    if not geocoder.replace("_", "").isalnum():
+    if not geocoder.replace("_", "").isalnum() or not _is_geopy_service(geocoder):
         raise ConfigError(
             "GEOCODER", f"must be 'offline' or a geopy geocoder name, got {geocoder!r}"
         )
+    geocoder_url = _http_url(env, "GEOCODER_URL", None)
+    map_tile_url = _tile_url(env)
 
     hub_name = env.get("HUB_NAME", "").strip() or "Support Hub"
     if len(hub_name) > 40:
@@ -188,8 +215,10 @@ def load_settings(overrides: Mapping[str, str] | None = None) -> Settings:
         or "https://api.twilio.com",
         public_base_url=_http_url(env, "PUBLIC_BASE_URL", None),
         geocoder=geocoder,
-        geocoder_url=optional("GEOCODER_URL"),
+        geocoder_url=geocoder_url,
         geocoder_user_agent=env.get("GEOCODER_USER_AGENT", "").strip() or "support_hub",
         hub_name=hub_name,
-        map_tile_url=_http_url(env, "MAP_TILE_URL", None),
+        map_tile_url=map_tile_url,
+        map_tile_attribution=env.get("MAP_TILE_ATTRIBUTION", "").strip()
+        or ("© OpenStreetMap contributors" if map_tile_url else ""),
     )

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import enum
 from datetime import date, datetime
-from typing import TypeVar
+from typing import Any, TypeVar
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -22,6 +22,7 @@ from support_hub.db import (
     id_pk,
     str_enum,
     updated_at,
+    utcnow,
 )
 
 
@@ -511,3 +512,49 @@ class Attribute(Base):
     value: Mapped[str | None] = mapped_column(sa.Text)
 
     taxonomy_term: Mapped[TaxonomyTerm] = relationship()
+
+
+class GeocodeCacheEntry(Base):
+    """A geopy geocoder's answer (or its 'not found'), keyed by a hash of the normalised query.
+
+    The query text itself is not kept: a searched street address may be someone's home.
+    """
+
+    __tablename__ = "geocode_cache"
+
+    key: Mapped[str] = mapped_column(sa.String(64), primary_key=True)
+    service: Mapped[str] = mapped_column(sa.String(50))
+    found: Mapped[bool]
+    label: Mapped[str | None] = mapped_column(sa.String(500))
+    latitude: Mapped[float | None] = mapped_column(sa.Float)
+    longitude: Mapped[float | None] = mapped_column(sa.Float)
+    state_code: Mapped[str | None] = mapped_column(sa.String(2))
+    timezone: Mapped[str | None] = mapped_column(sa.String(64))
+    postal_code: Mapped[str | None] = mapped_column(sa.String(10))
+    created_at: Mapped[created_at]
+
+    @staticmethod
+    def values_for(key: str, service: str, place: Any) -> dict[str, Any]:
+        """Column values for caching `place` (a geocode.Place, or None for 'not found')."""
+        values: dict[str, Any] = {"key": key, "service": service, "found": place is not None}
+        values["created_at"] = utcnow()
+        if place is not None:
+            for name in ("label", "latitude", "longitude", "state_code", "timezone", "postal_code"):
+                values[name] = getattr(place, name)
+            values["label"] = values["label"][:500]
+        return values
+
+    def place(self) -> Any:
+        """The cached geocode.Place, or None when the geocoder found nothing."""
+        from support_hub.directory.geocode import Place
+
+        if not self.found or self.latitude is None or self.longitude is None:
+            return None
+        return Place(
+            label=self.label or "",
+            latitude=self.latitude,
+            longitude=self.longitude,
+            state_code=self.state_code,
+            timezone=self.timezone,
+            postal_code=self.postal_code,
+        )

@@ -20,6 +20,7 @@ from sqlalchemy.orm import selectinload
 from support_hub.accounts import audit
 from support_hub.accounts.audit import Actor
 from support_hub.db import utcnow
+from support_hub.directory.geocode import PlaceNotFound
 from support_hub.directory.models import (
     Address,
     Audience,
@@ -714,13 +715,11 @@ def _place(
         raise ValidationFailed.one(
             "latitude", "Addresses can't be placed automatically here; enter latitude and longitude."
         )
-    from support_hub.portal.places import PlaceNotFound
-
     try:
         place = locate(f"{address_1}, {city}, {state} {postal_code}")
     except PlaceNotFound as exc:
-        suggestions = list(getattr(exc, "suggestions", []) or [])[:3]
-        hint = f" Did you mean: {'; '.join(str(s) for s in suggestions)}?" if suggestions else ""
+        suggestions = exc.suggestions[:3]
+        hint = f" Did you mean: {'; '.join(suggestions)}?" if suggestions else ""
         raise ValidationFailed.one(
             "address_1",
             "We couldn't place this address on the map. Check the street, city and ZIP, or "

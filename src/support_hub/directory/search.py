@@ -1,0 +1,362 @@
+"""Nearby search: active listings around a point, nearest first, plus online/phone options.
+
+How it stays fast at a million listings on SQLite and PostgreSQL: an indexed prefilter, then
+exact ranking. The prefilter is a bounding box on the indexed (latitude, longitude) pair, asked in
+expanding rings (1, 2, 4 ... miles, up to the radius) so a search in a dense city reads a few
+hundred rows near the point instead of the tens of thousands within the full radius; a ring is
+enough once it holds as many exact-distance matches as the page needs, because everything outside
+the ring is farther than everything inside it. Distances are great-circle miles, computed in
+Python on the ring's rows. `bench/search.py` measures this against the naive scan and an
+in-memory KD-tree floor.
+
+A hit is a service at one location: a service with two sites in range appears once per site.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field, replace
+
+import sqlalchemy as sa
+from sqlalchemy.orm import selectinload
+
+from support_hub.directory.models import (
+    Audience,
+    Category,
+    CostKind,
+    Delivery,
+    Language,
+    Location,
+    Organization,
+    Service,
+    ServiceArea,
+    ServiceAreaScope,
+    ServiceAtLocation,
+    ServiceStatus,
+)
+from support_hub.extensions import db
+
+EARTH_RADIUS_MI = 3958.7613  # mean radius (IUGG), the one geopy's great_circle uses
+MILES_PER_DEGREE_LAT = EARTH_RADIUS_MI * math.pi / 180
+MAX_RADIUS_MI = 250.0
+MAX_PER_PAGE = 100
+# Counting every match within 25 miles of Manhattan at a million listings costs more than the
+# search itself; past this many the total is reported as "at least" (total_is_exact False).
+MAX_COUNTED = 1000
+FIRST_RING_MI = 1.0
+REMOTE_DELIVERY = Delivery.ONLINE | Delivery.PHONE
+
+
+@dataclass(frozen=True)
+class SearchQuery:
+    """What a person is looking for and where; every filter is optional."""
+
+    latitude: float
+    longitude: float
+    radius_mi: float = 25.0
+    category: Category | None = None
+    audience: Audience | None = None
+    delivery: Delivery | None = None
+    language: str | None = None
+    cost: CostKind | None = None
+    text: str | None = None
+    # Which state's online/phone services apply (national ones always do).
+    state_code: str | None = None
+    page: int = 1
+    per_page: int = 20
+    remote_limit: int = 10
+
+
+@dataclass(frozen=True)
+class SearchHit:
+    """One result. For a confidential location `distance_mi` is rounded to whole miles."""
+
+    service: Service
+    location: Location | None
+    distance_mi: float | None
+    remote: bool
+
+    @property
+    def public_location(self) -> Location | None:
+        """The location when its address and point may be shown publicly, else None."""
+        if self.location is None or self.location.confidential:
+            return None
+        return self.location
+
+
+@dataclass(frozen=True)
+class SearchResults:
+    local: list[SearchHit]
+    remote: list[SearchHit]
+    total_local: int
+    page: int
+    per_page: int
+    # False when total_local stopped counting at MAX_COUNTED ("1000 or more").
+    total_is_exact: bool = True
+    total_remote: int = 0
+    rings: list[float] = field(default_factory=list)
+
+    @property
+    def pages(self) -> int:
+        return max(1, math.ceil(self.total_local / self.per_page))
+
+
+def miles_between(lat1: float, lng1: float, lat2: float, lng2: float) -> float:
+    """Great-circle distance in miles (haversine; exact for a sphere, 0.5% from the ellipsoid)."""
+    p1, p2 = math.radians(lat1), math.radians(lat2)
+    dp, dl = p2 - p1, math.radians(lng2 - lng1)
+    a = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
+    return 2 * EARTH_RADIUS_MI * math.asin(min(1.0, math.sqrt(a)))
+
+
+def bounding_box(lat: float, lng: float, radius_mi: float) -> tuple[float, float, float, float]:
+    """(south, north, west, east) degrees that contain every point within radius_mi."""
+    dlat = radius_mi / MILES_PER_DEGREE_LAT
+    south, north = max(-90.0, lat - dlat), min(90.0, lat + dlat)
+    widest = max(abs(south), abs(north))
+    if widest >= 89.9:
+        return south, north, -180.0, 180.0
+    # Longitude degrees shrink towards the poles: size the box at its pole-most edge.
+    dlng = dlat / math.cos(math.radians(widest))
+    west, east = lng - dlng, lng + dlng
+    if west < -180.0 or east > 180.0:
+        # Crossing the antimeridian (the Aleutians): the full width is simple and still correct.
+        west, east = -180.0, 180.0
+    return south, north, west, east
+
+
+def _like(word: str) -> str:
+    escaped = word.lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return f"%{escaped}%"
+
+
+def service_filters(query: SearchQuery) -> list[sa.ColumnElement[bool]]:
+    """WHERE conditions on Service shared by local and remote results."""
+    conditions: list[sa.ColumnElement[bool]] = [
+        Service.status == ServiceStatus.ACTIVE,
+        Service.archived_at.is_(None),
+    ]
+    if query.category is not None:
+        conditions.append(Service.category == query.category)
+    # Flags match when the service has ANY of the asked-for members ("caregivers or family").
+    for column, wanted in (
+        (Service.audience, query.audience),
+        (Service.cost, query.cost),
+    ):
+        if wanted:
+            conditions.append(column.op("&", return_type=sa.Integer)(wanted.value) != 0)
+    if query.language:
+        conditions.append(
+            sa.exists().where(
+                Language.service_id == Service.id, Language.code == query.language.lower()
+            )
+        )
+    if query.text and query.text.strip():
+        for word in query.text.split()[:6]:
+            pattern = _like(word)
+            conditions.append(
+                sa.or_(
+                    sa.func.lower(Service.name).like(pattern, escape="\\"),
+                    sa.func.lower(Service.description).like(pattern, escape="\\"),
+                    sa.func.lower(Organization.name).like(pattern, escape="\\"),
+                )
+            )
+    return conditions
+
+
+def _local_select(query: SearchQuery, radius_mi: float) -> sa.Select[tuple[str, str, float, float]]:
+    south, north, west, east = bounding_box(query.latitude, query.longitude, radius_mi)
+    stmt = (
+        sa.select(
+            ServiceAtLocation.service_id,
+            Location.id,
+            Location.latitude,
+            Location.longitude,
+        )
+        .join(ServiceAtLocation, ServiceAtLocation.location_id == Location.id)
+        .join(Service, Service.id == ServiceAtLocation.service_id)
+        .where(
+            Location.latitude.between(south, north),
+            Location.longitude.between(west, east),
+            *service_filters(query),
+        )
+    )
+    if query.delivery:
+        # Asked for in-person (search_services asks locally only then): the service must say so.
+        in_person = Delivery.IN_PERSON.value
+        stmt = stmt.where(Service.delivery.op("&", return_type=sa.Integer)(in_person) != 0)
+    if query.text and query.text.strip():
+        stmt = stmt.join(Organization, Organization.id == Service.organization_id)
+    return stmt
+
+
+def _count_local(query: SearchQuery) -> tuple[int, bool]:
+    """How many local matches within the full radius, counted up to MAX_COUNTED + 1."""
+    # Inside the box, an equirectangular circle test in plain arithmetic (portable SQL; within
+    # a few feet of the great circle at these distances) keeps corners out of the count.
+    cos_lat = math.cos(math.radians(query.latitude))
+    dy = (Location.latitude - query.latitude) * MILES_PER_DEGREE_LAT
+    dx = (Location.longitude - query.longitude) * (MILES_PER_DEGREE_LAT * cos_lat)
+    inner = (
+        _local_select(query, query.radius_mi)
+        .where(dx * dx + dy * dy <= query.radius_mi**2)
+        .limit(MAX_COUNTED + 1)
+        .subquery()
+    )
+    counted = db.session.scalar(sa.select(sa.func.count()).select_from(inner)) or 0
+    return min(counted, MAX_COUNTED), counted <= MAX_COUNTED
+
+
+def _nearest(
+    query: SearchQuery, needed: int
+) -> tuple[list[tuple[float, str, str]], float, list[float]]:
+    """(distance, service_id, location_id) within the radius, nearest first, at least `needed`."""
+    radius = query.radius_mi
+    ring = min(FIRST_RING_MI, radius)
+    rings: list[float] = []
+    while True:
+        rings.append(ring)
+        rows = db.session.execute(_local_select(query, ring)).all()
+        found = []
+        for service_id, location_id, lat, lng in rows:
+            distance = miles_between(query.latitude, query.longitude, lat, lng)
+            if distance <= ring:
+                found.append((distance, service_id, location_id))
+        if len(found) >= needed or ring >= radius:
+            found.sort()
+            return found, ring, rings
+        # Sparse so far: grow faster when the ring was empty.
+        ring = min(radius, ring * (4 if not found else 2))
+
+
+def _load_services(ids: set[str]) -> dict[str, Service]:
+    if not ids:
+        return {}
+    services = db.session.scalars(
+        sa.select(Service)
+        .where(Service.id.in_(ids))
+        .options(
+            selectinload(Service.organization),
+            selectinload(Service.phones),
+            selectinload(Service.schedules),
+            selectinload(Service.languages),
+            selectinload(Service.service_areas),
+        )
+    ).all()
+    return {s.id: s for s in services}
+
+
+def _load_locations(ids: set[str]) -> dict[str, Location]:
+    if not ids:
+        return {}
+    locations = db.session.scalars(
+        sa.select(Location)
+        .where(Location.id.in_(ids))
+        .options(selectinload(Location.addresses), selectinload(Location.accessibility))
+    ).all()
+    return {loc.id: loc for loc in locations}
+
+
+def _remote(query: SearchQuery) -> tuple[list[str], int]:
+    """Ids of online/phone services that serve the place: the state's first, then national."""
+    wanted = REMOTE_DELIVERY if query.delivery is None else query.delivery & REMOTE_DELIVERY
+    if not wanted or query.remote_limit <= 0:
+        return [], 0
+    covers = ServiceArea.scope == ServiceAreaScope.NATIONAL
+    if query.state_code:
+        covers = sa.or_(
+            covers,
+            sa.and_(
+                ServiceArea.scope == ServiceAreaScope.STATE,
+                ServiceArea.state_code == query.state_code.upper(),
+            ),
+        )
+    base = (
+        sa.select(Service.id, Service.name, ServiceArea.scope)
+        .join(ServiceArea, ServiceArea.service_id == Service.id)
+        .where(
+            covers,
+            Service.delivery.op("&", return_type=sa.Integer)(wanted.value) != 0,
+            *service_filters(query),
+        )
+    )
+    if query.text and query.text.strip():
+        base = base.join(Organization, Organization.id == Service.organization_id)
+    rows = db.session.execute(
+        base.order_by(
+            sa.case((ServiceArea.scope == ServiceAreaScope.STATE, 0), else_=1),
+            Service.name,
+            Service.id,
+        ).limit(query.remote_limit * 3)
+    ).all()
+    ids: list[str] = []
+    for service_id, _name, _scope in rows:
+        if service_id not in ids:  # a service with both a state and a national area
+            ids.append(service_id)
+    counted = db.session.scalar(
+        sa.select(sa.func.count()).select_from(base.limit(MAX_COUNTED + 1).subquery())
+    )
+    return ids[: query.remote_limit], min(counted or 0, MAX_COUNTED)
+
+
+def search_services(query: SearchQuery) -> SearchResults:
+    """Active listings near the query point, nearest first, and the online/phone ones serving it."""
+    page = max(1, query.page)
+    per_page = max(1, min(MAX_PER_PAGE, query.per_page))
+    radius = max(0.0, min(MAX_RADIUS_MI, query.radius_mi))
+    query = replace(query, page=page, per_page=per_page, radius_mi=radius)
+
+    local: list[SearchHit] = []
+    total, exact, rings = 0, True, []
+    wants_local = query.delivery is None or Delivery.IN_PERSON in query.delivery
+    if radius > 0 and wants_local and (page - 1) * per_page < MAX_COUNTED:
+        needed = page * per_page
+        found, ring, rings = _nearest(query, needed)
+        if ring >= radius:
+            total, exact = len(found), True
+        else:
+            total, exact = _count_local(query)
+            total = max(total, len(found))
+        chosen = found[(page - 1) * per_page : page * per_page]
+        services = _load_services({s for _, s, _ in chosen})
+        locations = _load_locations({loc for _, _, loc in chosen})
+        for distance, service_id, location_id in chosen:
+            location = locations[location_id]
+            shown = float(max(1, round(distance))) if location.confidential else round(distance, 2)
+            local.append(SearchHit(services[service_id], location, shown, remote=False))
+
+    remote_ids, total_remote = _remote(query)
+    remote_services = _load_services(set(remote_ids))
+    remote = [SearchHit(remote_services[i], None, None, remote=True) for i in remote_ids]
+    return SearchResults(
+        local=local,
+        remote=remote,
+        total_local=total,
+        page=page,
+        per_page=per_page,
+        total_is_exact=exact,
+        total_remote=total_remote,
+        rings=rings,
+    )
+
+
+def get_public_service(service_id: str) -> Service | None:
+    """One active, non-archived service with everything its detail page shows, or None."""
+    return db.session.scalar(
+        sa.select(Service)
+        .where(Service.id == service_id, *service_filters(SearchQuery(0.0, 0.0)))
+        .options(
+            selectinload(Service.organization),
+            selectinload(Service.phones),
+            selectinload(Service.schedules),
+            selectinload(Service.languages),
+            selectinload(Service.service_areas),
+            selectinload(Service.cost_options),
+            selectinload(Service.service_at_locations)
+            .selectinload(ServiceAtLocation.location)
+            .selectinload(Location.addresses),
+            selectinload(Service.service_at_locations)
+            .selectinload(ServiceAtLocation.location)
+            .selectinload(Location.accessibility),
+        )
+    )
