@@ -220,11 +220,25 @@ def _apply_row(
             actor=actor,
             now=now,
         )
-    location_input = _location_input(row)
+    # Report the service's and the location's problems together, so one preview shows them all.
+    errors: dict[str, list[str]] = {}
+    location_input: LocationInput | None = None
+    try:
+        location_input = _location_input(row)
+        if location_input is not None:
+            services.check_location(location_input)
+    except ValidationFailed as exc:
+        errors.update({"location_name" if k == "name" else k: v for k, v in exc.errors.items()})
     created = service is None
-    service = services.apply_service(
-        service, _service_input(row, organization.id), actor=actor, now=now
-    )
+    try:
+        service = services.apply_service(
+            service, _service_input(row, organization.id), actor=actor, now=now
+        )
+    except ValidationFailed as exc:
+        errors = {**exc.errors, **errors}
+    if errors:
+        raise ValidationFailed(errors)
+    assert service is not None
     if location_input is not None:
         existing = service.service_at_locations[0].location if service.service_at_locations else None
         try:

@@ -656,16 +656,20 @@ def _coordinate(value: str, name: str, low: float, high: float, errors: _Errors)
     return number
 
 
-def apply_location(
-    service: Service,
-    location: Location | None,
-    data: LocationInput,
-    *,
-    locate: Locate | None,
-    actor: Actor,
-    now: datetime,
-) -> Location:
-    """Validate, place (geocode, or use the coordinates given) and write a location (no commit)."""
+@dataclass(frozen=True)
+class _CheckedLocation:
+    name: str
+    address_1: str
+    address_2: str
+    city: str
+    state: str
+    postal_code: str
+    latitude: float | None
+    longitude: float | None
+
+
+def check_location(data: LocationInput) -> _CheckedLocation:
+    """Validate a location's fields (without placing it); raises ValidationFailed."""
     errors = _Errors()
     name = _text(data.name, "name", errors, limit=255)
     address_1 = _text(data.address_1, "address_1", errors, limit=255, required=True)
@@ -679,10 +683,31 @@ def apply_location(
         errors.add("postal_code", "Enter a 5-digit ZIP code.")
     latitude = _coordinate(data.latitude, "latitude", -90, 90, errors)
     longitude = _coordinate(data.longitude, "longitude", -180, 180, errors)
-    if (latitude is None) != (longitude is None) and not errors.errors.get("latitude") and not errors.errors.get("longitude"):
-        errors.add("latitude" if latitude is None else "longitude", "Give both latitude and longitude, or neither.")
+    if (latitude is None) != (longitude is None) and not (
+        errors.errors.get("latitude") or errors.errors.get("longitude")
+    ):
+        errors.add(
+            "latitude" if latitude is None else "longitude",
+            "Give both latitude and longitude, or neither.",
+        )
     errors.raise_if_any()
+    return _CheckedLocation(name, address_1, address_2, city, state, postal_code, latitude, longitude)
 
+
+def apply_location(
+    service: Service,
+    location: Location | None,
+    data: LocationInput,
+    *,
+    locate: Locate | None,
+    actor: Actor,
+    now: datetime,
+) -> Location:
+    """Validate, place (geocode, or use the coordinates given) and write a location (no commit)."""
+    checked = check_location(data)
+    name, address_1, address_2 = checked.name, checked.address_1, checked.address_2
+    city, state, postal_code = checked.city, checked.state, checked.postal_code
+    latitude, longitude = checked.latitude, checked.longitude
     if latitude is None or longitude is None:
         latitude, longitude = _place(address_1, city, state, postal_code, locate)
 
