@@ -24,7 +24,9 @@ def password_hash() -> str:
     return hash_password(PASSWORD)
 
 
-def make_user(role: Role, email: str | None = None, *, name: str = "", phone: str | None = None) -> User:
+def make_user(
+    role: Role, email: str | None = None, *, name: str = "", phone: str | None = None
+) -> User:
     """A staff account with PASSWORD, committed (into the test's transaction)."""
     user = User(
         email=email or f"{role.value}@example.org",
@@ -98,3 +100,18 @@ def csrf_on(app: Flask) -> Iterator[None]:
     app.config["WTF_CSRF_ENABLED"] = True
     yield
     app.config["WTF_CSRF_ENABLED"] = False
+
+
+def open_session(client: FlaskClient, user: User) -> None:
+    """Give `client` a fresh live session for `user` without a password check (fast)."""
+    from support_hub.accounts.auth import SESSION_KEY
+    from support_hub.accounts.services import start_session
+    from support_hub.db import utcnow
+
+    token = start_session(user, ip="127.0.0.1", now=utcnow())
+    db.session.commit()
+    with client.session_transaction() as session:
+        session.clear()
+        session[SESSION_KEY] = token
+        session["_user_id"] = user.id
+        session["_fresh"] = True

@@ -32,8 +32,15 @@ def test_passwords_up_to_128_characters_are_allowed_and_longer_refused() -> None
 
 @pytest.mark.parametrize(
     "password",
-    ["password1234", "Password2024!", "qwertyuiop123", "123456789012", "iloveyou!!!!", "abcabcabcabc",
-     "Correct Horse Battery Staple"],
+    [
+        "password1234",
+        "Password2024!",
+        "qwertyuiop123",
+        "123456789012",
+        "iloveyou!!!!",
+        "abcabcabcabc",
+        "Correct Horse Battery Staple",
+    ],
 )
 def test_common_and_predictable_passwords_are_refused(password: str) -> None:
     assert any("too common" in problem for problem in policy_problems(password))

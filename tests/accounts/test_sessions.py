@@ -42,7 +42,9 @@ def test_session_ends_after_twelve_hours_however_active(coordinator: User) -> No
     assert db.session.query(StaffSession).one().end_reason is SessionEnd.ABSOLUTE
 
 
-def test_idle_timeout_logs_the_browser_out(client: FlaskClient, coordinator: User, clock: Clock) -> None:
+def test_idle_timeout_logs_the_browser_out(
+    client: FlaskClient, coordinator: User, clock: Clock
+) -> None:
     log_in(client, coordinator)
     assert client.get("/portal/").status_code == 200
     clock.advance(minutes=14, seconds=59)
@@ -91,13 +93,20 @@ def test_disabling_a_user_ends_their_sessions_at_once(
     assert admin_browser.post(f"/portal/users/{coordinator.id}/disable").status_code == 302
 
     assert their_browser.get("/portal/").status_code == 302
-    assert db.session.query(StaffSession).filter_by(user_id=coordinator.id).one().end_reason is SessionEnd.DISABLED
+    assert (
+        db.session.query(StaffSession).filter_by(user_id=coordinator.id).one().end_reason
+        is SessionEnd.DISABLED
+    )
     # And they cannot log back in.
-    refused = their_browser.post("/account/login", data={"email": coordinator.email, "password": PASSWORD})
+    refused = their_browser.post(
+        "/account/login", data={"email": coordinator.email, "password": PASSWORD}
+    )
     assert refused.status_code == 401
 
 
-def test_changing_password_ends_other_sessions_but_keeps_this_one(app: Flask, coordinator: User) -> None:
+def test_changing_password_ends_other_sessions_but_keeps_this_one(
+    app: Flask, coordinator: User
+) -> None:
     laptop, phone = app.test_client(), app.test_client()
     log_in(laptop, coordinator)
     log_in(phone, coordinator)
@@ -112,7 +121,9 @@ def test_changing_password_ends_other_sessions_but_keeps_this_one(app: Flask, co
     assert event.after == {"other_sessions_ended": 1}
 
 
-def test_change_password_shows_policy_errors_next_to_the_field(client: FlaskClient, coordinator: User) -> None:
+def test_change_password_shows_policy_errors_next_to_the_field(
+    client: FlaskClient, coordinator: User
+) -> None:
     log_in(client, coordinator)
     response = client.post(
         "/account/password", data={"current_password": PASSWORD, "new_password": "password1234"}
@@ -124,21 +135,30 @@ def test_change_password_shows_policy_errors_next_to_the_field(client: FlaskClie
     assert "too common" in html
 
 
-def test_a_form_post_without_a_csrf_token_is_refused(client: FlaskClient, coordinator: User, csrf_on: None) -> None:
-    response = client.post("/account/login", data={"email": coordinator.email, "password": PASSWORD})
+def test_a_form_post_without_a_csrf_token_is_refused(
+    client: FlaskClient, coordinator: User, csrf_on: None
+) -> None:
+    response = client.post(
+        "/account/login", data={"email": coordinator.email, "password": PASSWORD}
+    )
     assert response.status_code == 400
     assert "CSRF" in response.get_data(as_text=True)
     assert db.session.query(StaffSession).count() == 0
 
 
-def test_a_form_post_with_the_pages_csrf_token_works(client: FlaskClient, coordinator: User, csrf_on: None) -> None:
+def test_a_form_post_with_the_pages_csrf_token_works(
+    client: FlaskClient, coordinator: User, csrf_on: None
+) -> None:
     token = csrf_token_from(client.get("/account/login").get_data(as_text=True))
     response = client.post(
-        "/account/login", data={"email": coordinator.email, "password": PASSWORD, "csrf_token": token}
+        "/account/login",
+        data={"email": coordinator.email, "password": PASSWORD, "csrf_token": token},
     )
     assert response.status_code == 302
     # A logged-in change needs the token too.
-    refused = client.post("/account/password", data={"current_password": PASSWORD, "new_password": "x" * 20})
+    refused = client.post(
+        "/account/password", data={"current_password": PASSWORD, "new_password": "x" * 20}
+    )
     assert refused.status_code == 400
 
 
@@ -151,16 +171,24 @@ def test_login_page_never_redirects_off_site(client: FlaskClient, coordinator: U
     assert response.headers["Location"] == "/portal/"
 
 
-def test_login_failure_says_nothing_about_which_part_was_wrong(client: FlaskClient, coordinator: User) -> None:
-    wrong_password = client.post("/account/login", data={"email": coordinator.email, "password": "nope nope nope"})
-    no_account = client.post("/account/login", data={"email": "nobody@example.org", "password": "nope nope nope"})
+def test_login_failure_says_nothing_about_which_part_was_wrong(
+    client: FlaskClient, coordinator: User
+) -> None:
+    wrong_password = client.post(
+        "/account/login", data={"email": coordinator.email, "password": "nope nope nope"}
+    )
+    no_account = client.post(
+        "/account/login", data={"email": "nobody@example.org", "password": "nope nope nope"}
+    )
     assert wrong_password.status_code == no_account.status_code == 401
     message = "That email and password don&#39;t match an active account."
     assert message in wrong_password.get_data(as_text=True)
     assert message in no_account.get_data(as_text=True)
 
 
-def test_account_events_are_audited_with_actor_and_ip(client: FlaskClient, coordinator: User) -> None:
+def test_account_events_are_audited_with_actor_and_ip(
+    client: FlaskClient, coordinator: User
+) -> None:
     client.post("/account/login", data={"email": coordinator.email, "password": "nope nope nope"})
     log_in(client, coordinator)
     client.post("/account/logout")
@@ -177,7 +205,10 @@ def test_audit_events_cannot_be_changed_or_deleted(coordinator: User) -> None:
     from support_hub.accounts.models import AuditTrailIsAppendOnly
 
     services.logout("no such token", actor=Actor.system())
-    event = services.authenticate(coordinator.email, PASSWORD, ip="192.0.2.1") and db.session.query(AuditEvent).one()
+    event = (
+        services.authenticate(coordinator.email, PASSWORD, ip="192.0.2.1")
+        and db.session.query(AuditEvent).one()
+    )
     event.action = "something.else"
     with pytest.raises(AuditTrailIsAppendOnly):
         db.session.flush()

@@ -25,11 +25,15 @@ def fail(email: str, *, ip: str, at: datetime, device: KnownDevice | None = None
 def test_ten_failures_for_an_account_hold_it_for_the_rest_of_the_window(coordinator: User) -> None:
     for i in range(10):
         # Spread over many IPs, as a distributed guesser would.
-        assert not fail(coordinator.email, ip=f"198.51.100.{i}", at=T0 + timedelta(seconds=i)).throttled
+        assert not fail(
+            coordinator.email, ip=f"198.51.100.{i}", at=T0 + timedelta(seconds=i)
+        ).throttled
 
     # Even the right password is not checked while the account is held.
     with pytest.raises(LoginRefused) as held:
-        services.authenticate(coordinator.email, PASSWORD, ip="192.0.2.7", now=T0 + timedelta(minutes=5))
+        services.authenticate(
+            coordinator.email, PASSWORD, ip="192.0.2.7", now=T0 + timedelta(minutes=5)
+        )
     assert held.value.throttled
     assert held.value.retry_after == timedelta(minutes=10)
 
@@ -46,50 +50,81 @@ def test_the_hold_lifts_by_itself_within_fifteen_minutes(coordinator: User) -> N
 def test_nine_failures_still_let_the_real_user_in(coordinator: User) -> None:
     for i in range(9):
         fail(coordinator.email, ip="198.51.100.1", at=T0 + timedelta(seconds=i))
-    result = services.authenticate(coordinator.email, PASSWORD, ip="198.51.100.1", now=T0 + timedelta(minutes=1))
+    result = services.authenticate(
+        coordinator.email, PASSWORD, ip="198.51.100.1", now=T0 + timedelta(minutes=1)
+    )
     assert result.user.id == coordinator.id
 
 
-def test_ten_failures_from_one_ip_hold_that_ip_for_every_account(coordinator: User, admin: User) -> None:
+def test_ten_failures_from_one_ip_hold_that_ip_for_every_account(
+    coordinator: User, admin: User
+) -> None:
     for i in range(10):
         fail(f"guess{i}@example.org", ip="203.0.113.9", at=T0 + timedelta(seconds=i))
     with pytest.raises(LoginRefused) as held:
-        services.authenticate(admin.email, PASSWORD, ip="203.0.113.9", now=T0 + timedelta(minutes=1))
+        services.authenticate(
+            admin.email, PASSWORD, ip="203.0.113.9", now=T0 + timedelta(minutes=1)
+        )
     assert held.value.throttled
     assert "your network" in held.value.message
     # Another network is not affected.
-    assert services.authenticate(admin.email, PASSWORD, ip="192.0.2.1", now=T0 + timedelta(minutes=1)).user
+    assert services.authenticate(
+        admin.email, PASSWORD, ip="192.0.2.1", now=T0 + timedelta(minutes=1)
+    ).user
 
 
 def test_a_known_device_gets_past_an_account_held_by_someone_else(coordinator: User) -> None:
-    earlier = services.authenticate(coordinator.email, PASSWORD, ip="192.0.2.7", now=T0 - timedelta(days=3))
+    earlier = services.authenticate(
+        coordinator.email, PASSWORD, ip="192.0.2.7", now=T0 - timedelta(days=3)
+    )
     for i in range(10):
         fail(coordinator.email, ip=f"198.51.100.{i}", at=T0 + timedelta(seconds=i))
 
     result = services.authenticate(
-        coordinator.email, PASSWORD, ip="192.0.2.7", device=earlier.device, now=T0 + timedelta(minutes=1)
+        coordinator.email,
+        PASSWORD,
+        ip="192.0.2.7",
+        device=earlier.device,
+        now=T0 + timedelta(minutes=1),
     )
     assert result.user.id == coordinator.id
 
 
 def test_a_known_device_has_its_own_limit_of_ten(coordinator: User) -> None:
-    earlier = services.authenticate(coordinator.email, PASSWORD, ip="192.0.2.7", now=T0 - timedelta(days=3))
+    earlier = services.authenticate(
+        coordinator.email, PASSWORD, ip="192.0.2.7", now=T0 - timedelta(days=3)
+    )
     for i in range(10):
-        fail(coordinator.email, ip=f"192.0.2.{i + 20}", at=T0 + timedelta(seconds=i), device=earlier.device)
+        fail(
+            coordinator.email,
+            ip=f"192.0.2.{i + 20}",
+            at=T0 + timedelta(seconds=i),
+            device=earlier.device,
+        )
     with pytest.raises(LoginRefused) as held:
         services.authenticate(
-            coordinator.email, PASSWORD, ip="192.0.2.99", device=earlier.device, now=T0 + timedelta(minutes=1)
+            coordinator.email,
+            PASSWORD,
+            ip="192.0.2.99",
+            device=earlier.device,
+            now=T0 + timedelta(minutes=1),
         )
     assert held.value.throttled
 
 
-def test_a_device_cookie_for_another_account_does_not_bypass_the_hold(coordinator: User, admin: User) -> None:
+def test_a_device_cookie_for_another_account_does_not_bypass_the_hold(
+    coordinator: User, admin: User
+) -> None:
     admins_device = services.authenticate(admin.email, PASSWORD, ip="192.0.2.7", now=T0).device
     for i in range(10):
         fail(coordinator.email, ip=f"198.51.100.{i}", at=T0 + timedelta(seconds=i))
     with pytest.raises(LoginRefused) as held:
         services.authenticate(
-            coordinator.email, PASSWORD, ip="192.0.2.7", device=admins_device, now=T0 + timedelta(minutes=1)
+            coordinator.email,
+            PASSWORD,
+            ip="192.0.2.7",
+            device=admins_device,
+            now=T0 + timedelta(minutes=1),
         )
     assert held.value.throttled
 
@@ -104,7 +139,9 @@ def test_failures_are_audited_with_the_reason_and_pruned_after_a_day(coordinator
     fail(coordinator.email, ip="198.51.100.1", at=T0)
     fail(coordinator.email, ip="198.51.100.1", at=T0 + timedelta(days=2))
     assert db.session.query(LoginFailure).count() == 1
-    reasons = [e.after["reason"] for e in db.session.query(AuditEvent).filter_by(action="login.failed")]
+    reasons = [
+        e.after["reason"] for e in db.session.query(AuditEvent).filter_by(action="login.failed")
+    ]
     assert reasons == ["wrong_password", "wrong_password"]
 
 
@@ -112,14 +149,23 @@ def test_the_login_page_answers_429_with_retry_after_once_throttled(
     client: FlaskClient, coordinator: User, clock: Clock
 ) -> None:
     for _ in range(10):
-        response = client.post("/account/login", data={"email": coordinator.email, "password": "nope nope nope"})
+        response = client.post(
+            "/account/login", data={"email": coordinator.email, "password": "nope nope nope"}
+        )
         assert response.status_code == 401
-    response = client.post("/account/login", data={"email": coordinator.email, "password": PASSWORD})
+    response = client.post(
+        "/account/login", data={"email": coordinator.email, "password": PASSWORD}
+    )
     assert response.status_code == 429
     assert int(response.headers["Retry-After"]) > 800
     assert "Too many failed logins" in response.get_data(as_text=True)
     clock.advance(minutes=15, seconds=1)
-    assert client.post("/account/login", data={"email": coordinator.email, "password": PASSWORD}).status_code == 302
+    assert (
+        client.post(
+            "/account/login", data={"email": coordinator.email, "password": PASSWORD}
+        ).status_code
+        == 302
+    )
 
 
 def test_the_browser_that_logged_in_before_still_gets_in_over_http(
@@ -127,7 +173,12 @@ def test_the_browser_that_logged_in_before_still_gets_in_over_http(
 ) -> None:
     own_browser = app.test_client()
     attacker = app.test_client()
-    assert own_browser.post("/account/login", data={"email": coordinator.email, "password": PASSWORD}).status_code == 302
+    assert (
+        own_browser.post(
+            "/account/login", data={"email": coordinator.email, "password": PASSWORD}
+        ).status_code
+        == 302
+    )
     own_browser.post("/account/logout")
     elsewhere = {"REMOTE_ADDR": "198.51.100.7"}
     for _ in range(10):
@@ -140,4 +191,9 @@ def test_the_browser_that_logged_in_before_still_gets_in_over_http(
     held = attacker.post("/account/login", data={"email": coordinator.email, "password": PASSWORD})
     assert held.status_code == 429
     # ...while the person's own browser, holding the known-device cookie, gets in.
-    assert own_browser.post("/account/login", data={"email": coordinator.email, "password": PASSWORD}).status_code == 302
+    assert (
+        own_browser.post(
+            "/account/login", data={"email": coordinator.email, "password": PASSWORD}
+        ).status_code
+        == 302
+    )

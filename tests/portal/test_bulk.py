@@ -71,12 +71,16 @@ def test_the_template_documents_every_column_and_its_example_imports_cleanly(
     assert response.mimetype == "text/csv"
     rows = list(csv.reader(io.StringIO(response.get_data(as_text=True))))
     assert rows[0] == bulk.COLUMNS
-    report = bulk.run_import(response.get_data(as_text=True), locate=places.locator(), actor=ACTOR, commit=False)
+    report = bulk.run_import(
+        response.get_data(as_text=True), locate=places.locator(), actor=ACTOR, commit=False
+    )
     assert report.errors == []
     assert report.created == 1
 
 
-def test_dry_run_lists_row_errors_and_changes_nothing(client: FlaskClient, coordinator: User) -> None:
+def test_dry_run_lists_row_errors_and_changes_nothing(
+    client: FlaskClient, coordinator: User
+) -> None:
     log_in(client, coordinator)
     bad = {**GOOD, "name": "Bad row", "category": "knitting", "postal_code": "6060", "phone": "999"}
     response = upload(client, csv_text(GOOD, bad, ONLINE))
@@ -89,12 +93,15 @@ def test_dry_run_lists_row_errors_and_changes_nothing(client: FlaskClient, coord
     assert "Commit import" not in html
     assert db.session.query(Service).count() == 0
     assert db.session.query(Organization).count() == 0
-    assert [e.action for e in db.session.query(AuditEvent).filter(AuditEvent.action != "login.succeeded")] == [
-        "import.previewed"
-    ]
+    assert [
+        e.action
+        for e in db.session.query(AuditEvent).filter(AuditEvent.action != "login.succeeded")
+    ] == ["import.previewed"]
 
 
-def test_a_clean_preview_commits_every_row_with_audit_events(client: FlaskClient, coordinator: User) -> None:
+def test_a_clean_preview_commits_every_row_with_audit_events(
+    client: FlaskClient, coordinator: User
+) -> None:
     log_in(client, coordinator)
     preview = upload(client, csv_text(GOOD, ONLINE))
     assert "Commit import" in preview.get_data(as_text=True)
@@ -134,11 +141,19 @@ def test_commit_is_all_or_nothing(client: FlaskClient, coordinator: User) -> Non
 
 
 def test_an_exported_file_imports_back_as_updates_not_copies(coordinator: User) -> None:
-    org = services.save_organization(None, OrganizationInput(name="Bayview =Cancer Network"), actor=ACTOR)
+    org = services.save_organization(
+        None, OrganizationInput(name="Bayview =Cancer Network"), actor=ACTOR
+    )
     services.save_service(
         None,
-        ServiceInput(organization_id=org.id, name="@Home Hospice Info Line", category="helpline",
-                     delivery=["phone"], service_area="national", phone="+16175550188"),
+        ServiceInput(
+            organization_id=org.id,
+            name="@Home Hospice Info Line",
+            category="helpline",
+            delivery=["phone"],
+            service_area="national",
+            phone="+16175550188",
+        ),
         actor=ACTOR,
     )
     exported = "".join(bulk.export_csv())
@@ -158,14 +173,23 @@ def test_an_exported_file_imports_back_as_updates_not_copies(coordinator: User) 
     assert [s.name for s in db.session.query(Service)] == ["Home Hospice Info Line"]
 
 
-def test_files_that_cannot_be_read_are_refused_with_a_reason(client: FlaskClient, coordinator: User) -> None:
+def test_files_that_cannot_be_read_are_refused_with_a_reason(
+    client: FlaskClient, coordinator: User
+) -> None:
     log_in(client, coordinator)
     unknown = upload(client, "name,colour\nA,red\n")
     assert unknown.status_code == 400
     assert "Unknown columns: colour" in unknown.get_data(as_text=True)
     latin1 = client.post(
         "/portal/import",
-        data={"file": (io.BytesIO("organization_name,name,category,delivery\nCaf\xe9,x,y,z\n".encode("latin-1")), "x.csv")},
+        data={
+            "file": (
+                io.BytesIO(
+                    "organization_name,name,category,delivery\nCaf\xe9,x,y,z\n".encode("latin-1")
+                ),
+                "x.csv",
+            )
+        },
         content_type="multipart/form-data",
     )
     assert latin1.status_code == 400
@@ -175,14 +199,22 @@ def test_files_that_cannot_be_read_are_refused_with_a_reason(client: FlaskClient
     assert db.session.query(ListingImport).count() == 0
 
 
-def test_the_export_download_is_csv_and_skips_archived_listings(client: FlaskClient, coordinator: User) -> None:
+def test_the_export_download_is_csv_and_skips_archived_listings(
+    client: FlaskClient, coordinator: User
+) -> None:
     org = services.save_organization(None, OrganizationInput(name="Northside Care"), actor=ACTOR)
     kept = services.save_service(
-        None, ServiceInput(organization_id=org.id, name="Kept", category="counseling", delivery=["in_person"]),
+        None,
+        ServiceInput(
+            organization_id=org.id, name="Kept", category="counseling", delivery=["in_person"]
+        ),
         actor=ACTOR,
     )
     gone = services.save_service(
-        None, ServiceInput(organization_id=org.id, name="Gone", category="counseling", delivery=["in_person"]),
+        None,
+        ServiceInput(
+            organization_id=org.id, name="Gone", category="counseling", delivery=["in_person"]
+        ),
         actor=ACTOR,
     )
     services.set_archived(gone, True, actor=ACTOR)

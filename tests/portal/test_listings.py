@@ -80,13 +80,17 @@ def test_a_coordinator_creates_a_listing_and_the_public_can_find_it_at_once(
     client: FlaskClient, coordinator: User
 ) -> None:
     log_in(client, coordinator)
-    created_org = client.post("/portal/organizations/new", data={"name": "Harbor Light Cancer Support"})
+    created_org = client.post(
+        "/portal/organizations/new", data={"name": "Harbor Light Cancer Support"}
+    )
     assert created_org.status_code == 302
     org = db.session.query(Organization).filter_by(name="Harbor Light Cancer Support").one()
 
     created = client.post("/portal/services/new", data=service_form(org.id))
     assert created.status_code == 302
-    service = db.session.query(Service).filter_by(name="Thriving With Stage 4: Evening Circle").one()
+    service = (
+        db.session.query(Service).filter_by(name="Thriving With Stage 4: Evening Circle").one()
+    )
     assert service.audience == Audience.PATIENTS | Audience.METASTATIC
     assert [p.number for p in service.phones] == ["+16175550123"]
     assert sorted(lang.code for lang in service.languages) == ["en", "es"]
@@ -94,8 +98,13 @@ def test_a_coordinator_creates_a_listing_and_the_public_can_find_it_at_once(
 
     placed = client.post(
         f"/portal/services/{service.id}/locations/new",
-        data={"name": "Library Community Room", "address_1": "450 Massachusetts Ave",
-              "city": "Cambridge", "state": "MA", "postal_code": "02139"},
+        data={
+            "name": "Library Community Room",
+            "address_1": "450 Massachusetts Ave",
+            "city": "Cambridge",
+            "state": "MA",
+            "postal_code": "02139",
+        },
     )
     assert placed.status_code == 302
     location = service.service_at_locations[0].location
@@ -141,19 +150,30 @@ def test_online_services_need_a_service_area(organization: Organization) -> None
     with pytest.raises(services.ValidationFailed) as refused:
         services.save_service(
             None,
-            ServiceInput(organization_id=organization.id, name="Online circle", category="support_group",
-                         delivery=["online"]),
+            ServiceInput(
+                organization_id=organization.id,
+                name="Online circle",
+                category="support_group",
+                delivery=["online"],
+            ),
             actor=ACTOR,
         )
     assert "service_area" in refused.value.errors
     saved = services.save_service(
         None,
-        ServiceInput(organization_id=organization.id, name="Online circle", category="support_group",
-                     delivery=["online"], service_area="state", service_area_states="MA; nh"),
+        ServiceInput(
+            organization_id=organization.id,
+            name="Online circle",
+            category="support_group",
+            delivery=["online"],
+            service_area="state",
+            service_area_states="MA; nh",
+        ),
         actor=ACTOR,
     )
     assert sorted((a.scope, a.state_code) for a in saved.service_areas) == [
-        (ServiceAreaScope.STATE, "MA"), (ServiceAreaScope.STATE, "NH")
+        (ServiceAreaScope.STATE, "MA"),
+        (ServiceAreaScope.STATE, "NH"),
     ]
 
 
@@ -161,7 +181,12 @@ def test_an_address_that_cannot_be_placed_asks_for_coordinates_and_they_work(
     client: FlaskClient, coordinator: User, listing: Service
 ) -> None:
     log_in(client, coordinator)
-    address = {"address_1": "12 Nowhere Lane", "city": "Qwxyz", "state": "MA", "postal_code": "00000"}
+    address = {
+        "address_1": "12 Nowhere Lane",
+        "city": "Qwxyz",
+        "state": "MA",
+        "postal_code": "00000",
+    }
     refused = client.post(f"/portal/services/{listing.id}/locations/new", data=address)
     assert refused.status_code == 400
     assert "couldn&#39;t place this address" in refused.get_data(as_text=True)
@@ -199,8 +224,12 @@ def test_editing_records_only_what_changed_before_and_after(
     client: FlaskClient, coordinator: User, listing: Service
 ) -> None:
     log_in(client, coordinator)
-    form = service_form(listing.organization_id, name="Caregivers' Coffee Hour", audience=["caregivers"],
-                        status="temporarily closed")
+    form = service_form(
+        listing.organization_id,
+        name="Caregivers' Coffee Hour",
+        audience=["caregivers"],
+        status="temporarily closed",
+    )
     assert client.post(f"/portal/services/{listing.id}/edit", data=form).status_code == 302
     event = db.session.query(AuditEvent).filter_by(action="service.updated").one()
     assert event.actor_email == coordinator.email
@@ -212,11 +241,15 @@ def test_editing_records_only_what_changed_before_and_after(
     assert get_public_service(listing.id) is None
 
 
-def test_the_edit_form_shows_the_listing_as_saved(client: FlaskClient, coordinator: User, listing: Service) -> None:
+def test_the_edit_form_shows_the_listing_as_saved(
+    client: FlaskClient, coordinator: User, listing: Service
+) -> None:
     log_in(client, coordinator)
     html = client.get(f"/portal/services/{listing.id}/edit").get_data(as_text=True)
     assert 'value="Caregivers&#39; Coffee Hour"' in html
-    checked = re.findall(r'<input checked id="[a-z_]+-\d+" name="([a-z_]+)" type="checkbox" value="([a-z_]+)"', html)
+    checked = re.findall(
+        r'<input checked id="[a-z_]+-\d+" name="([a-z_]+)" type="checkbox" value="([a-z_]+)"', html
+    )
     assert sorted(checked) == [("audience", "caregivers"), ("delivery", "in_person")]
 
 
@@ -229,7 +262,8 @@ def test_mark_verified_sets_the_date_and_who(
     assert listing.assured_date == clock.now.date()
     assert listing.assurer_email == coordinator.email
     assert db.session.query(AuditEvent).filter_by(action="service.verified").one().after == {
-        "assured_date": clock.now.date().isoformat(), "assurer_email": coordinator.email
+        "assured_date": clock.now.date().isoformat(),
+        "assurer_email": coordinator.email,
     }
 
 
@@ -237,8 +271,12 @@ def test_reverification_queue_lists_stale_listings_oldest_first(organization: Or
     def make(name: str, assured: date | None, **extra: object) -> Service:
         service = services.save_service(
             None,
-            ServiceInput(organization_id=organization.id, name=name, category="counseling",
-                         delivery=["in_person"]),
+            ServiceInput(
+                organization_id=organization.id,
+                name=name,
+                category="counseling",
+                delivery=["in_person"],
+            ),
             actor=ACTOR,
         )
         service.assured_date = assured
@@ -272,21 +310,27 @@ def test_archiving_hides_a_listing_from_the_public_and_keeps_it(
 
     assert client.post(f"/portal/services/{listing.id}/unarchive").status_code == 302
     assert get_public_service(listing.id) is not None
-    assert [e.action for e in db.session.query(AuditEvent).filter(AuditEvent.action.like("service.%archived"))] == [
-        "service.archived", "service.unarchived"
-    ]
+    assert [
+        e.action
+        for e in db.session.query(AuditEvent).filter(AuditEvent.action.like("service.%archived"))
+    ] == ["service.archived", "service.unarchived"]
 
 
 def test_removing_a_location_is_audited_with_what_it_was(
     client: FlaskClient, coordinator: User, listing: Service
 ) -> None:
     location = services.save_location(
-        listing, None,
+        listing,
+        None,
         LocationInput(address_1="1 Main St", city="Cambridge", state="MA", postal_code="02139"),
-        locate=services_locate(), actor=ACTOR,
+        locate=services_locate(),
+        actor=ACTOR,
     )
     log_in(client, coordinator)
-    assert client.post(f"/portal/services/{listing.id}/locations/{location.id}/remove").status_code == 302
+    assert (
+        client.post(f"/portal/services/{listing.id}/locations/{location.id}/remove").status_code
+        == 302
+    )
     assert db.session.query(Location).count() == 0
     event = db.session.query(AuditEvent).filter_by(action="service.location_removed").one()
     assert event.before["address_1"] == "1 Main St"
@@ -297,8 +341,13 @@ def test_the_list_filters_by_name_status_and_category(
 ) -> None:
     services.save_service(
         None,
-        ServiceInput(organization_id=organization.id, name="Chaplain visits", category="spiritual_care",
-                     delivery=["in_person"], status="inactive"),
+        ServiceInput(
+            organization_id=organization.id,
+            name="Chaplain visits",
+            category="spiritual_care",
+            delivery=["in_person"],
+            status="inactive",
+        ),
         actor=ACTOR,
     )
     log_in(client, coordinator)

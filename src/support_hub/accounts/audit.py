@@ -72,7 +72,9 @@ class AuditFilter:
     until: datetime | None = None
 
 
-def search(criteria: AuditFilter, *, page: int = 1, per_page: int = 50) -> tuple[list[AuditEvent], int]:
+def search(
+    criteria: AuditFilter, *, page: int = 1, per_page: int = 50
+) -> tuple[list[AuditEvent], int]:
     """Events matching `criteria`, newest first, one page, with the total count."""
     query = sa.select(AuditEvent)
     if criteria.action:
@@ -106,5 +108,6 @@ def search(criteria: AuditFilter, *, page: int = 1, per_page: int = 50) -> tuple
 
 def action_names() -> list[str]:
     """The distinct actions recorded so far (for the browser's filter list)."""
-    return list(db.session.scalars(sa.select(AuditEvent.action).distinct().order_by(AuditEvent.action)))
-
+    return list(
+        db.session.scalars(sa.select(AuditEvent.action).distinct().order_by(AuditEvent.action))
+    )

@@ -27,7 +27,10 @@ def _read_password() -> str:
 @users_group.command("create")
 @click.option("--email", required=True, help="Login email address.")
 @click.option(
-    "--role", required=True, type=click.Choice([role.value for role in Role]), help="What they may do."
+    "--role",
+    required=True,
+    type=click.Choice([role.value for role in Role]),
+    help="What they may do.",
 )
 @click.option("--phone", default=None, help="Mobile number for pages, e.g. +16175550100.")
 @click.option("--name", default="", help="Display name.")

@@ -50,9 +50,7 @@ class EditUserForm(FlaskForm):
 
 
 class ResetPasswordForm(FlaskForm):
-    password = PasswordField(
-        "New password", validators=[DataRequired(), Length(max=MAX_LENGTH)]
-    )
+    password = PasswordField("New password", validators=[DataRequired(), Length(max=MAX_LENGTH)])
 
 
 class ActionForm(FlaskForm):

@@ -78,7 +78,7 @@ class SessionEnd(enum.Enum):
     IDLE = "idle"
     ABSOLUTE = "absolute"
     DISABLED = "disabled"
-    PASSWORD_CHANGED = "password_changed"
+    PASSWORD_CHANGED = "password_changed"  # noqa: S105 (a reason, not a secret)
     ROLE_CHANGED = "role_changed"
 
 

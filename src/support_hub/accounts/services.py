@@ -54,7 +54,7 @@ TOUCH_EVERY = timedelta(minutes=1)
 
 
 class LoginRefused(Exception):
-    """A login that did not succeed; `message` is safe to show (it never says which part was wrong)."""
+    """A login that did not succeed; `message` is safe to show (never says which part failed)."""
 
     def __init__(self, message: str, *, throttled: bool, retry_after: timedelta | None = None):
         super().__init__(message)
@@ -103,7 +103,9 @@ def _clean_phone(phone: str | None) -> str | None:
     try:
         parsed = phonenumbers.parse(phone.strip(), "US")
     except phonenumbers.NumberParseException:
-        raise ValidationFailed.one("phone", "Enter a phone number such as +1 617 555 0100.") from None
+        raise ValidationFailed.one(
+            "phone", "Enter a phone number such as +1 617 555 0100."
+        ) from None
     if not phonenumbers.is_valid_number(parsed):
         raise ValidationFailed.one("phone", "That is not a valid phone number.")
     return phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.E164)
@@ -157,7 +159,12 @@ def create_user(
     db.session.add(user)
     db.session.flush()
     audit.record(
-        actor, "user.created", object_type="user", object_id=user.id, after=_user_snapshot(user), at=now
+        actor,
+        "user.created",
+        object_type="user",
+        object_id=user.id,
+        after=_user_snapshot(user),
+        at=now,
     )
     db.session.commit()
     return user
@@ -253,19 +260,16 @@ def authenticate(
             at=now,
         )
         db.session.commit()
-        raise LoginRefused("That email and password don't match an active account.", throttled=False)
+        raise LoginRefused(
+            "That email and password don't match an active account.", throttled=False
+        )
 
     details: dict[str, object] = {}
     if needs_rehash(user.password_hash):
         user.password_hash = hash_password(password)
         details["password_rehashed"] = True
     user.last_login_at = now
-    token = secrets.token_urlsafe(32)
-    db.session.add(
-        StaffSession(
-            token_hash=_token_hash(token), user=user, started_at=now, last_seen_at=now, ip=ip
-        )
-    )
+    token = start_session(user, ip=ip, now=now)
     if device is None or device.user_id != user.id:
         device = KnownDevice(user_id=user.id, device_id=secrets.token_urlsafe(24))
     audit.record(
@@ -280,6 +284,17 @@ def authenticate(
     return LoginResult(user=user, session_token=token, device=device)
 
 
+def start_session(user: User, *, ip: str | None, now: datetime) -> str:
+    """Open a session for a user who has just proven who they are (no commit); its token."""
+    token = secrets.token_urlsafe(32)
+    db.session.add(
+        StaffSession(
+            token_hash=_token_hash(token), user=user, started_at=now, last_seen_at=now, ip=ip
+        )
+    )
+    return token
+
+
 def _end(session_row: StaffSession, reason: SessionEnd, now: datetime) -> None:
     session_row.ended_at = now
     session_row.end_reason = reason
@@ -288,7 +303,9 @@ def _end(session_row: StaffSession, reason: SessionEnd, now: datetime) -> None:
 def resume_session(token: str, *, now: datetime | None = None) -> User | None:
     """The user a session token belongs to, if the session is still alive (ends it if not)."""
     now = now or utcnow()
-    row = db.session.scalar(sa.select(StaffSession).where(StaffSession.token_hash == _token_hash(token)))
+    row = db.session.scalar(
+        sa.select(StaffSession).where(StaffSession.token_hash == _token_hash(token))
+    )
     if row is None or row.ended_at is not None:
         return None
     reason = None
@@ -311,7 +328,9 @@ def resume_session(token: str, *, now: datetime | None = None) -> User | None:
 def logout(token: str, *, actor: Actor, now: datetime | None = None) -> None:
     """End the session behind `token`."""
     now = now or utcnow()
-    row = db.session.scalar(sa.select(StaffSession).where(StaffSession.token_hash == _token_hash(token)))
+    row = db.session.scalar(
+        sa.select(StaffSession).where(StaffSession.token_hash == _token_hash(token))
+    )
     if row is None or row.ended_at is not None:
         return
     _end(row, SessionEnd.LOGOUT, now)
@@ -319,11 +338,15 @@ def logout(token: str, *, actor: Actor, now: datetime | None = None) -> None:
     db.session.commit()
 
 
-def _end_sessions(user: User, reason: SessionEnd, now: datetime, *, keep_token: str | None = None) -> int:
+def _end_sessions(
+    user: User, reason: SessionEnd, now: datetime, *, keep_token: str | None = None
+) -> int:
     keep = _token_hash(keep_token) if keep_token else None
     ended = 0
     for row in db.session.scalars(
-        sa.select(StaffSession).where(StaffSession.user_id == user.id, StaffSession.ended_at.is_(None))
+        sa.select(StaffSession).where(
+            StaffSession.user_id == user.id, StaffSession.ended_at.is_(None)
+        )
     ):
         if row.token_hash != keep:
             _end(row, reason, now)
@@ -399,7 +422,12 @@ def update_user(
     """Change an account's role, name or phone (admin)."""
     now = now or utcnow()
     phone = _clean_phone(phone)
-    if user.role is Role.ADMIN and role is not Role.ADMIN and not user.disabled and _admin_count() <= 1:
+    if (
+        user.role is Role.ADMIN
+        and role is not Role.ADMIN
+        and not user.disabled
+        and _admin_count() <= 1
+    ):
         raise ValidationFailed.one("role", "This is the last admin; make someone else admin first.")
     before = _user_snapshot(user)
     old_role = user.role
@@ -449,7 +477,12 @@ def set_disabled(user: User, disabled: bool, *, actor: Actor, now: datetime | No
 
 
 def reset_password(
-    user: User, new: str, *, actor: Actor, hub_name: str = "Support Hub", now: datetime | None = None
+    user: User,
+    new: str,
+    *,
+    actor: Actor,
+    hub_name: str = "Support Hub",
+    now: datetime | None = None,
 ) -> None:
     """Set a new password for someone else (admin); all their sessions end."""
     now = now or utcnow()

@@ -6,7 +6,6 @@ from datetime import UTC, datetime, timedelta
 
 from flask import (
     Blueprint,
-    Response,
     abort,
     current_app,
     flash,
@@ -328,4 +327,3 @@ def audit_log() -> tuple[str, int]:
         pages=max((total + AUDIT_PAGE_SIZE - 1) // AUDIT_PAGE_SIZE, 1),
         actions=audit.action_names(),
     ), 400 if has_errors else 200
-

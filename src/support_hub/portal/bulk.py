@@ -200,15 +200,15 @@ def _location_input(row: dict[str, str]) -> LocationInput | None:
 _FIELD_TO_COLUMN = {"organization_id": "organization_name"}
 
 
-def _apply_row(
-    row: dict[str, str], *, locate: Locate | None, actor: Actor, now: datetime
-) -> bool:
+def _apply_row(row: dict[str, str], *, locate: Locate | None, actor: Actor, now: datetime) -> bool:
     """Write one row (no commit); True when it created a listing."""
     service: Service | None = None
     if row.get("service_id"):
         service = services.get_service(row["service_id"])
         if service is None:
-            raise ValidationFailed.one("service_id", "No listing has this id; leave it empty to add one.")
+            raise ValidationFailed.one(
+                "service_id", "No listing has this id; leave it empty to add one."
+            )
     org_name = row.get("organization_name", "")
     if not org_name:
         raise ValidationFailed.one("organization_name", "This is required.")
@@ -240,7 +240,9 @@ def _apply_row(
         raise ValidationFailed(errors)
     assert service is not None
     if location_input is not None:
-        existing = service.service_at_locations[0].location if service.service_at_locations else None
+        existing = (
+            service.service_at_locations[0].location if service.service_at_locations else None
+        )
         try:
             services.apply_location(
                 service, existing, location_input, locate=locate, actor=actor, now=now
@@ -336,8 +338,12 @@ def commit_import(
         "import.committed" if report.ok else "import.failed",
         object_type="listing_import",
         object_id=upload.id,
-        after={"rows": report.rows, "created": report.created, "updated": report.updated,
-               "errors": len(report.errors)},
+        after={
+            "rows": report.rows,
+            "created": report.created,
+            "updated": report.updated,
+            "errors": len(report.errors),
+        },
         at=now,
     )
     db.session.commit()
@@ -431,4 +437,3 @@ def export_csv(*, include_archived: bool = False, batch: int = 500) -> Iterator[
         ):
             writer.writerow(_export_row(service))
         yield out.getvalue()
-

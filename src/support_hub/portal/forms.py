@@ -60,7 +60,9 @@ class ServiceForm(FlaskForm):
     organization_id = SelectField("Organization", validate_choice=False)
     name = StringField("Service name", validators=[Length(max=255)])
     description = TextAreaField("Description", validators=[Optional()])
-    category = SelectField("Category", choices=choices(("", "Choose…"), *CATEGORY_PAIRS), validate_choice=False)
+    category = SelectField(
+        "Category", choices=choices(("", "Choose…"), *CATEGORY_PAIRS), validate_choice=False
+    )
     specialty = SelectField(
         "Specialty",
         choices=choices(("", "None"), *SPECIALTY_PAIRS),
@@ -68,8 +70,12 @@ class ServiceForm(FlaskForm):
         description="For counseling and spiritual care: who gives it.",
     )
     status = SelectField("Status", choices=choices(*STATUS_PAIRS), validate_choice=False)
-    audience = CheckboxesField("Who it is for", choices=_flag_choices(Audience), validate_choice=False)
-    delivery = CheckboxesField("How it is given", choices=_flag_choices(Delivery), validate_choice=False)
+    audience = CheckboxesField(
+        "Who it is for", choices=_flag_choices(Audience), validate_choice=False
+    )
+    delivery = CheckboxesField(
+        "How it is given", choices=_flag_choices(Delivery), validate_choice=False
+    )
     cost = CheckboxesField("Cost", choices=_flag_choices(CostKind), validate_choice=False)
     fees_description = TextAreaField("About fees", validators=[Optional()])
     application_process = TextAreaField(
@@ -85,7 +91,9 @@ class ServiceForm(FlaskForm):
     )
     schedule_freq = SelectField(
         "Repeats",
-        choices=choices(("", "—"), ("DAILY", "Daily"), ("WEEKLY", "Weekly"), ("MONTHLY", "Monthly")),
+        choices=choices(
+            ("", "—"), ("DAILY", "Daily"), ("WEEKLY", "Weekly"), ("MONTHLY", "Monthly")
+        ),
         validate_choice=False,
     )
     schedule_byday = StringField("On days", description="e.g. TU, or 2TU for the 2nd Tuesday")
@@ -123,7 +131,9 @@ class ListingFilterForm(FlaskForm):
         csrf = False  # a GET filter changes nothing
 
     q = StringField("Name contains", validators=[Optional(), Length(max=200)])
-    status = SelectField("Status", choices=choices(("", "Any"), *STATUS_PAIRS), validate_choice=False)
+    status = SelectField(
+        "Status", choices=choices(("", "Any"), *STATUS_PAIRS), validate_choice=False
+    )
     category = SelectField(
         "Category", choices=choices(("", "Any"), *CATEGORY_PAIRS), validate_choice=False
     )

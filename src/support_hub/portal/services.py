@@ -20,7 +20,7 @@ from sqlalchemy.orm import selectinload
 from support_hub.accounts import audit
 from support_hub.accounts.audit import Actor
 from support_hub.db import utcnow
-from support_hub.directory.geocode import PlaceNotFound
+from support_hub.directory.geocode import STATES, PlaceNotFound
 from support_hub.directory.models import (
     Address,
     Audience,
@@ -47,10 +47,8 @@ from support_hub.validation import ValidationFailed
 
 REVERIFY_AFTER = timedelta(days=180)
 
-US_STATES = frozenset(
-    "AL AK AZ AR CA CO CT DE DC FL GA HI ID IL IN IA KS KY LA ME MD MA MI MN MS MO MT NE NV NH "
-    "NJ NM NY NC ND OH OK OR PA RI SC SD TN TX UT VT VA WA WV WI WY PR VI GU AS MP".split()
-)
+# USPS codes of the states, DC and territories, as the geocoder knows them.
+US_STATES = frozenset(STATES)
 
 LANGUAGE_NAMES = {
     "en": "English",
@@ -76,7 +74,9 @@ LANGUAGE_NAMES = {
 }
 
 SCHEDULE_FREQS = ("", "DAILY", "WEEKLY", "MONTHLY")
-_BYDAY = re.compile(r"^(?:(?:[1-5]|-1)?(?:MO|TU|WE|TH|FR|SA|SU))(?:,(?:[1-5]|-1)?(?:MO|TU|WE|TH|FR|SA|SU))*$")
+_BYDAY = re.compile(
+    r"^(?:(?:[1-5]|-1)?(?:MO|TU|WE|TH|FR|SA|SU))(?:,(?:[1-5]|-1)?(?:MO|TU|WE|TH|FR|SA|SU))*$"
+)
 _CLOCK = re.compile(r"^([01]\d|2[0-3]):[0-5]\d$")
 _ZIP = re.compile(r"^\d{5}(-\d{4})?$")
 _SPLIT = re.compile(r"[;,]")
@@ -165,7 +165,9 @@ class _Errors:
             raise ValidationFailed(self.errors)
 
 
-def _text(value: str | None, name: str, errors: _Errors, *, limit: int, required: bool = False) -> str:
+def _text(
+    value: str | None, name: str, errors: _Errors, *, limit: int, required: bool = False
+) -> str:
     value = (value or "").strip()
     if required and not value:
         errors.add(name, "This is required.")
@@ -276,7 +278,9 @@ def _service_snapshot(service: Service) -> dict[str, Any]:
             else None
         ),
         "service_area": sorted(
-            area.scope.value if area.scope is ServiceAreaScope.NATIONAL else f"state:{area.state_code}"
+            area.scope.value
+            if area.scope is ServiceAreaScope.NATIONAL
+            else f"state:{area.state_code}"
             for area in service.service_areas
         ),
         "assured_date": service.assured_date.isoformat() if service.assured_date else None,
@@ -320,7 +324,9 @@ def _record_change(
     now: datetime,
 ) -> None:
     if before is None:
-        audit.record(actor, action, object_type=object_type, object_id=object_id, after=after, at=now)
+        audit.record(
+            actor, action, object_type=object_type, object_id=object_id, after=after, at=now
+        )
         return
     changed_before, changed_after = audit.changes(before, after)
     if changed_after or changed_before:
@@ -405,7 +411,9 @@ def apply_service(
     errors = _Errors()
     name = _text(data.name, "name", errors, limit=255, required=True)
     description = _text(data.description, "description", errors, limit=10000)
-    organization = db.session.get(Organization, data.organization_id) if data.organization_id else None
+    organization = (
+        db.session.get(Organization, data.organization_id) if data.organization_id else None
+    )
     if organization is None:
         errors.add("organization_id", "Choose the organization that runs this service.")
     category = _enum(Category, data.category, "category", errors)
@@ -439,10 +447,18 @@ def apply_service(
     for name_, value in (("schedule_opens_at", opens_at), ("schedule_closes_at", closes_at)):
         if value and not _CLOCK.match(value):
             errors.add(name_, "Use 24-hour time such as 18:30.")
-    if opens_at and closes_at and _CLOCK.match(opens_at) and _CLOCK.match(closes_at) and closes_at <= opens_at:
+    if (
+        opens_at
+        and closes_at
+        and _CLOCK.match(opens_at)
+        and _CLOCK.match(closes_at)
+        and closes_at <= opens_at
+    ):
         errors.add("schedule_closes_at", "The end time must be after the start time.")
     if (freq or byday or opens_at or closes_at) and not schedule_text:
-        errors.add("schedule_description", "Describe the schedule in words too, as people will read it.")
+        errors.add(
+            "schedule_description", "Describe the schedule in words too, as people will read it."
+        )
 
     scope_text = data.service_area.strip().lower()
     states = [code.upper() for code in split_list(data.service_area_states)]
@@ -598,8 +614,10 @@ def service_input_from(service: Service) -> ServiceInput:
 def mark_verified(service: Service, *, actor: Actor, now: datetime | None = None) -> Service:
     """Record that a person checked this listing today (HSDS assured_date and who)."""
     now = now or utcnow()
-    before = {"assured_date": service.assured_date.isoformat() if service.assured_date else None,
-              "assurer_email": service.assurer_email}
+    before = {
+        "assured_date": service.assured_date.isoformat() if service.assured_date else None,
+        "assurer_email": service.assurer_email,
+    }
     service.assured_date = now.date()
     service.assurer_email = actor.email
     audit.record(
@@ -691,7 +709,9 @@ def check_location(data: LocationInput) -> _CheckedLocation:
             "Give both latitude and longitude, or neither.",
         )
     errors.raise_if_any()
-    return _CheckedLocation(name, address_1, address_2, city, state, postal_code, latitude, longitude)
+    return _CheckedLocation(
+        name, address_1, address_2, city, state, postal_code, latitude, longitude
+    )
 
 
 def apply_location(
@@ -722,7 +742,9 @@ def apply_location(
     location.confidential = bool(data.confidential)
     address = location.addresses[0] if location.addresses else None
     if address is None:
-        address = Address(address_1=address_1, city=city, state_province=state, postal_code=postal_code)
+        address = Address(
+            address_1=address_1, city=city, state_province=state, postal_code=postal_code
+        )
         location.addresses.append(address)
     address.address_1, address.address_2 = address_1, address_2 or None
     address.city, address.state_province, address.postal_code = city, state, postal_code
@@ -738,7 +760,8 @@ def _place(
 ) -> tuple[float, float]:
     if locate is None:
         raise ValidationFailed.one(
-            "latitude", "Addresses can't be placed automatically here; enter latitude and longitude."
+            "latitude",
+            "Addresses can't be placed automatically here; enter latitude and longitude.",
         )
     try:
         place = locate(f"{address_1}, {city}, {state} {postal_code}")
@@ -767,7 +790,9 @@ def save_location(
     now: datetime | None = None,
 ) -> Location:
     """Add or edit one of a service's locations."""
-    location = apply_location(service, location, data, locate=locate, actor=actor, now=now or utcnow())
+    location = apply_location(
+        service, location, data, locate=locate, actor=actor, now=now or utcnow()
+    )
     db.session.commit()
     return location
 
@@ -791,12 +816,19 @@ def remove_location(
             service.service_at_locations.remove(link)
     db.session.flush()
     still_used = db.session.scalar(
-        sa.select(sa.func.count()).select_from(ServiceAtLocation).where(ServiceAtLocation.location_id == location.id)
+        sa.select(sa.func.count())
+        .select_from(ServiceAtLocation)
+        .where(ServiceAtLocation.location_id == location.id)
     )
     if not still_used:
         db.session.delete(location)
     audit.record(
-        actor, "service.location_removed", object_type="service", object_id=service.id, before=before, at=now
+        actor,
+        "service.location_removed",
+        object_type="service",
+        object_id=service.id,
+        before=before,
+        at=now,
     )
     db.session.commit()
 
@@ -815,7 +847,9 @@ class ListingFilter:
     archived: str = "no"  # "no", "only" or "all"
 
 
-def list_services(criteria: ListingFilter, *, page: int = 1, per_page: int = 50) -> tuple[list[Service], int]:
+def list_services(
+    criteria: ListingFilter, *, page: int = 1, per_page: int = 50
+) -> tuple[list[Service], int]:
     """Listings matching `criteria`, by name, one page, with the total count."""
     query = sa.select(Service).join(Service.organization)
     if criteria.q.strip():

@@ -57,9 +57,7 @@ def _input_from_form(form: Any, input_type: type) -> Any:
         if form_field is None:
             continue
         data = form_field.data
-        if isinstance(data, list):
-            values[item.name] = data
-        elif isinstance(data, bool):
+        if isinstance(data, (list, bool)):
             values[item.name] = data
         else:
             values[item.name] = "" if data is None else str(data)
@@ -133,7 +131,10 @@ def _organization_form(org: Organization | None) -> BaseResponse | tuple[str, in
     if form.validate_on_submit():
         try:
             saved = services.save_organization(
-                org, _input_from_form(form, services.OrganizationInput), actor=current_actor(), now=clock()
+                org,
+                _input_from_form(form, services.OrganizationInput),
+                actor=current_actor(),
+                now=clock(),
             )
         except ValidationFailed as exc:
             _show_errors(form, exc.errors)
@@ -148,8 +149,10 @@ def _organization_form(org: Organization | None) -> BaseResponse | tuple[str, in
 
 def _service_form(service: Service | None) -> BaseResponse | tuple[str, int]:
     if request.method == "GET":
-        data = services.service_input_from(service) if service else services.ServiceInput(
-            organization_id=request.args.get("organization_id", "")
+        data = (
+            services.service_input_from(service)
+            if service
+            else services.ServiceInput(organization_id=request.args.get("organization_id", ""))
         )
         form = ServiceForm(data=vars(data))
     else:
@@ -161,7 +164,10 @@ def _service_form(service: Service | None) -> BaseResponse | tuple[str, int]:
     if form.validate_on_submit():
         try:
             saved = services.save_service(
-                service, _input_from_form(form, services.ServiceInput), actor=current_actor(), now=clock()
+                service,
+                _input_from_form(form, services.ServiceInput),
+                actor=current_actor(),
+                now=clock(),
             )
         except ValidationFailed as exc:
             _show_errors(form, exc.errors)
@@ -241,7 +247,10 @@ def _location_form(service: Service, location: Location | None) -> BaseResponse 
         snap = services.location_snapshot(location)
         form = LocationForm(
             data={
-                **{k: snap[k] or "" for k in ("name", "address_1", "address_2", "city", "state", "postal_code")},
+                **{
+                    k: snap[k] or ""
+                    for k in ("name", "address_1", "address_2", "city", "state", "postal_code")
+                },
                 "confidential": snap["confidential"],
                 "latitude": "" if snap["latitude"] is None else str(snap["latitude"]),
                 "longitude": "" if snap["longitude"] is None else str(snap["longitude"]),
@@ -256,7 +265,9 @@ def _location_form(service: Service, location: Location | None) -> BaseResponse 
             if location is not None and _address_changed(location, data):
                 # New address: place it again unless the coordinates were edited by hand too.
                 snap = services.location_snapshot(location)
-                if data.latitude == str(snap["latitude"]) and data.longitude == str(snap["longitude"]):
+                if data.latitude == str(snap["latitude"]) and data.longitude == str(
+                    snap["longitude"]
+                ):
                     data.latitude = data.longitude = ""
             services.save_location(
                 service, location, data, locate=places.locator(), actor=current_actor(), now=clock()
@@ -372,7 +383,9 @@ def commit_import(import_id: str) -> BaseResponse | tuple[str, int]:
     if not ActionForm().validate_on_submit():
         abort(400, "The form expired; reload the page and try again.")
     try:
-        report = bulk.commit_import(upload, locate=places.locator(), actor=current_actor(), now=clock())
+        report = bulk.commit_import(
+            upload, locate=places.locator(), actor=current_actor(), now=clock()
+        )
     except ValidationFailed as exc:
         flash(" ".join(m for msgs in exc.errors.values() for m in msgs), "error")
         return redirect(url_for("portal.import_csv"))
