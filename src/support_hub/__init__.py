@@ -19,6 +19,7 @@ from support_hub.directory import cli as directory_cli
 from support_hub.directory import views as directory_views
 from support_hub.extensions import csrf, db, migrate
 from support_hub.outbox import cli as outbox_cli
+from support_hub.portal import cli as portal_cli
 from support_hub.portal import views as portal_views
 
 
@@ -47,6 +48,7 @@ def create_app(overrides: Mapping[str, str] | None = None) -> Flask:
     app.cli.add_command(directory_cli.bench_data_command)
     app.cli.add_command(outbox_cli.worker_command)
     app.cli.add_command(accounts_cli.users_group)
+    app.cli.add_command(portal_cli.listings_group)
     return app
 
 

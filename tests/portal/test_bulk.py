@@ -225,3 +225,20 @@ def test_the_export_download_is_csv_and_skips_archived_listings(
     assert names == [kept.name]
     everything = client.get("/portal/export.csv?archived=all").get_data(as_text=True)
     assert "Gone" in everything
+
+
+def test_cli_import_dry_run_reports_and_real_run_imports(cli, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    path = tmp_path / "listings.csv"
+    path.write_text(csv_text(GOOD, {**ONLINE, "delivery": "carrier pigeon"}), encoding="utf-8")
+    refused = cli.invoke(args=["listings", "import", str(path)])
+    assert refused.exit_code == 1
+    assert "line 3, delivery: Unknown value 'carrier pigeon'" in refused.output
+    assert db.session.query(Service).count() == 0
+
+    path.write_text(csv_text(GOOD, ONLINE), encoding="utf-8")
+    dry = cli.invoke(args=["listings", "import", "--dry-run", str(path)])
+    assert "Would import 2 new and 0 updated listings." in dry.output
+    assert db.session.query(Service).count() == 0
+    real = cli.invoke(args=["listings", "import", str(path)])
+    assert real.exit_code == 0, real.output
+    assert db.session.query(Service).count() == 2

@@ -12,7 +12,18 @@ from collections.abc import Callable
 from datetime import datetime
 from typing import Any, TypeVar, cast
 
-from flask import Flask, Response, current_app, g, jsonify, redirect, request, session, url_for
+from flask import (
+    Flask,
+    Response,
+    current_app,
+    flash,
+    g,
+    jsonify,
+    redirect,
+    request,
+    session,
+    url_for,
+)
 from flask_login import current_user
 from itsdangerous import BadSignature, URLSafeTimedSerializer
 from werkzeug.exceptions import Forbidden
@@ -125,8 +136,9 @@ def init_app(app: Flask) -> None:
         token = session.get(SESSION_KEY)
         user = services.resume_session(token, now=clock()) if isinstance(token, str) else None
         if user is None or user.id != user_id:
-            # Expired, ended or forged: forget everything this browser held.
+            # Expired, ended or forged: forget everything this browser held, and say why.
             session.clear()
+            flash("Your session has ended. Please log in again.", "info")
             return None
         return user
 
