@@ -8,6 +8,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 from flask import Flask
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from support_hub import errors, health, security
 from support_hub.accounts import auth as accounts_auth
@@ -29,6 +30,9 @@ def create_app(overrides: Mapping[str, str] | None = None) -> Flask:
     app = Flask(__name__, instance_path=str(instance_path(overrides)))
     app.config.from_mapping(settings.flask_config())
     app.extensions["support_hub.settings"] = settings
+    if settings.trusted_proxies:
+        n = settings.trusted_proxies
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=n, x_proto=n, x_host=n)  # type: ignore[method-assign]
 
     db.init_app(app)
     with app.app_context():

@@ -45,6 +45,9 @@ class Settings:
     hub_name: str
     map_tile_url: str | None = None
     map_tile_attribution: str = ""
+    # How many reverse proxies (load balancer, router) stand in front of the app and set
+    # X-Forwarded-For/-Proto; the client's IP (login throttling, audit) is read through them.
+    trusted_proxies: int = 0
 
     @property
     def is_production(self) -> bool:
@@ -202,6 +205,10 @@ def load_settings(overrides: Mapping[str, str] | None = None) -> Settings:
     if len(hub_name) > 40:
         raise ConfigError("HUB_NAME", "must be at most 40 characters (it starts every SMS)")
 
+    proxies_text = env.get("TRUSTED_PROXIES", "").strip() or "0"
+    if not proxies_text.isdigit() or int(proxies_text) > 5:
+        raise ConfigError("TRUSTED_PROXIES", f"must be a whole number 0-5, got {proxies_text!r}")
+
     return Settings(
         app_env=app_env,
         database_url=_database_url(env, instance),
@@ -221,4 +228,5 @@ def load_settings(overrides: Mapping[str, str] | None = None) -> Settings:
         map_tile_url=map_tile_url,
         map_tile_attribution=env.get("MAP_TILE_ATTRIBUTION", "").strip()
         or ("© OpenStreetMap contributors" if map_tile_url else ""),
+        trusted_proxies=int(proxies_text),
     )

@@ -9,10 +9,10 @@ Login throttling (DB-backed, so every gunicorn worker and host sees the same cou
   checked, until the oldest failure in the window is 15 minutes old. A locked-out key so
   unlocks by itself within 15 minutes; an attacker gets at most 10 guesses per 15 minutes per
   account (960 a day) and per IP.
-- Anyone can trip an account's limit by typing its address, so a browser that has logged in to
-  that account before (a signed "known device" cookie set at login) is not held by the account
-  limit; it has its own limit of 10 failures per window. The real user keeps getting in while
-  an attacker elsewhere is held.
+- Anyone can trip an account's limit by typing its address, and everyone behind one NAT shares
+  an IP's limit, so a browser that has logged in to that account before (a signed "known
+  device" cookie set at login) is held by neither; it has its own limit of 10 failures per
+  window. The real user keeps getting in while an attacker elsewhere is held.
 - Unknown addresses are throttled and timed like real ones (a dummy hash is verified), so the
   login form does not reveal which addresses have accounts.
 - Counting then inserting is not atomic; concurrent attempts can overshoot the limit by the
@@ -190,16 +190,9 @@ def _throttle(
     email: str, ip: str, device: KnownDevice | None, user: User | None, now: datetime
 ) -> LoginRefused | None:
     since = now - THROTTLE_WINDOW
-    by_ip = _failures_since(LoginFailure.ip, ip, since)
-    if len(by_ip) >= MAX_FAILURES:
-        return LoginRefused(
-            "Too many failed logins from your network. Wait a few minutes and try again.",
-            throttled=True,
-            retry_after=_retry_after(by_ip, now),
-        )
-    known = device is not None and user is not None and device.user_id == user.id
-    if known:
-        assert device is not None
+    if device is not None and user is not None and device.user_id == user.id:
+        # A browser this account has logged in from: only its own failures count, so neither a
+        # guesser elsewhere nor colleagues' typos behind the same hospital NAT hold it.
         by_device = _failures_since(LoginFailure.device, device.device_id, since)
         if len(by_device) >= MAX_FAILURES:
             return LoginRefused(
@@ -208,6 +201,13 @@ def _throttle(
                 retry_after=_retry_after(by_device, now),
             )
         return None
+    by_ip = _failures_since(LoginFailure.ip, ip, since)
+    if len(by_ip) >= MAX_FAILURES:
+        return LoginRefused(
+            "Too many failed logins from your network. Wait a few minutes and try again.",
+            throttled=True,
+            retry_after=_retry_after(by_ip, now),
+        )
     by_account = _failures_since(LoginFailure.email, email, since)
     if len(by_account) >= MAX_FAILURES:
         return LoginRefused(
