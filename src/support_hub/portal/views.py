@@ -141,6 +141,9 @@ def _organization_form(org: Organization | None) -> BaseResponse | tuple[str, in
             status = 400
         else:
             flash(f"Saved {saved.name}.", "info")
+            if org is not None:
+                return redirect(url_for("portal.index", q=saved.name))
+            # A new organization is usually added to list its first service next.
             return redirect(url_for("portal.new_service", organization_id=saved.id))
     elif request.method == "POST":
         status = 400
