@@ -216,3 +216,20 @@ def test_audit_events_cannot_be_changed_or_deleted(coordinator: User) -> None:
     with pytest.raises(AuditTrailIsAppendOnly):
         db.session.delete(db.session.query(AuditEvent).one())
         db.session.flush()
+
+
+def test_next_accepts_only_paths_on_this_site() -> None:
+    from support_hub.accounts.auth import safe_next
+
+    assert safe_next("/portal/services/abc?x=1") == "/portal/services/abc?x=1"
+    for hostile in [
+        "//evil.example",
+        "/\\evil.example",
+        "\\\\evil.example",
+        "/\t/evil.example",
+        "https://evil.example/",
+        "javascript:alert(1)",
+        "portal/",
+        "",
+    ]:
+        assert safe_next(hostile) is None, hostile

@@ -11,6 +11,7 @@ import functools
 from collections.abc import Callable
 from datetime import datetime
 from typing import Any, TypeVar, cast
+from urllib.parse import urlsplit
 
 from flask import (
     Flask,
@@ -112,9 +113,17 @@ def remember_device(response: Response, device: services.KnownDevice) -> None:
 
 def safe_next(target: str | None) -> str | None:
     """`target` if it is a path on this site (never another host), else None."""
-    if target and target.startswith("/") and not target.startswith(("//", "/\\")):
-        return target
-    return None
+    if not target:
+        return None
+    # Browsers read "\\" as "/" and drop tabs and newlines, so "/\\evil" and "/\t/evil" are
+    # other hosts too.
+    if any(ch.isspace() or ord(ch) < 32 for ch in target):
+        return None
+    cleaned = target.replace("\\", "/")
+    parts = urlsplit(cleaned)
+    if parts.scheme or parts.netloc or not cleaned.startswith("/") or cleaned.startswith("//"):
+        return None
+    return target
 
 
 def init_app(app: Flask) -> None:
