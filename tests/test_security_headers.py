@@ -55,3 +55,10 @@ def test_the_map_tile_host_is_the_only_outside_image_source(
     csp = content_security_policy(settings)
     assert "img-src 'self' data: https://tile.openstreetmap.org;" in csp
     assert "https://" not in content_security_policy(load_settings(settings_overrides))
+
+
+def test_nul_bytes_in_a_form_or_query_are_refused_before_the_database(client: FlaskClient) -> None:
+    login = client.post("/account/login", data={"email": "a\x00@example.org", "password": "x" * 12})
+    assert login.status_code == 400
+    assert "NUL" in login.get_data(as_text=True)
+    assert client.get("/portal/audit?actor=%00").status_code == 400

@@ -8,6 +8,7 @@ from flask import Flask, Response, request
 from flask_login import current_user
 
 from support_hub.config import Settings
+from support_hub.errors import BadRequestError
 
 # Pages under these prefixes show personal data (or a login form); browsers and proxies must
 # not keep copies.
@@ -34,8 +35,17 @@ def content_security_policy(settings: Settings) -> str:
 
 
 def init_app(app: Flask, settings: Settings) -> None:
-    """Add the headers to every response the app sends."""
+    """Add the headers to every response the app sends; refuse NUL bytes in form and query."""
     csp = content_security_policy(settings)
+
+    @app.before_request
+    def refuse_nul_bytes() -> None:
+        # No real text holds a NUL, and PostgreSQL refuses to store or compare one: without this
+        # a stray %00 in any field would reach the database and fail there.
+        for fields in (request.args, request.form):
+            for key, values in fields.lists():
+                if "\x00" in key or any("\x00" in value for value in values):
+                    raise BadRequestError("The request contains a NUL character.")
 
     @app.after_request
     def add_security_headers(response: Response) -> Response:

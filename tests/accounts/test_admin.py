@@ -132,9 +132,10 @@ def test_the_audit_browser_filters_by_action_actor_and_object(
     by_actor = client.get("/portal/audit?actor=coordinator%40").get_data(as_text=True)
     assert "2 events." in by_actor
 
-    bad_date = client.get("/portal/audit?since=yesterday")
-    assert bad_date.status_code == 400
-    assert "YYYY-MM-DD" in bad_date.get_data(as_text=True)
+    for bad in ("since=yesterday", "until=9999-12-31"):
+        bad_date = client.get(f"/portal/audit?{bad}")
+        assert bad_date.status_code == 400
+        assert "YYYY-MM-DD" in bad_date.get_data(as_text=True)
 
 
 def test_cli_creates_a_user_with_the_password_from_stdin(cli: FlaskCliRunner) -> None:

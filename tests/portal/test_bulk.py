@@ -242,3 +242,13 @@ def test_cli_import_dry_run_reports_and_real_run_imports(cli, tmp_path) -> None:
     real = cli.invoke(args=["listings", "import", str(path)])
     assert real.exit_code == 0, real.output
     assert db.session.query(Service).count() == 2
+
+
+def test_a_file_with_nul_bytes_is_refused(client: FlaskClient, coordinator: User) -> None:
+    log_in(client, coordinator)
+    response = upload(
+        client, "organization_name,name,category,delivery\nA\x00,B,counseling,phone\n"
+    )
+    assert response.status_code == 400
+    assert "NUL characters" in response.get_data(as_text=True)
+    assert db.session.query(ListingImport).count() == 0

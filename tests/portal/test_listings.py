@@ -363,3 +363,11 @@ def test_delivery_flags_round_trip_through_the_edit_form(listing: Service) -> No
     data = services.service_input_from(listing)
     assert data.delivery == ["in_person"]
     assert listing.delivery == Delivery.IN_PERSON
+
+
+def test_odd_page_numbers_are_read_as_the_nearest_page(
+    client: FlaskClient, coordinator: User
+) -> None:
+    log_in(client, coordinator)
+    for page in ("0", "-3", "abc", "99999999999999999999999"):
+        assert client.get(f"/portal/?page={page}").status_code == 200, page

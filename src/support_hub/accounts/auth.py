@@ -111,6 +111,15 @@ def remember_device(response: Response, device: services.KnownDevice) -> None:
     )
 
 
+MAX_PAGE = 10_000
+
+
+def page_number() -> int:
+    """`?page=` as a page number from 1 to MAX_PAGE (anything else reads as the nearest)."""
+    page = request.args.get("page", default=1, type=int)
+    return min(max(page, 1), MAX_PAGE)
+
+
 def safe_next(target: str | None) -> str | None:
     """`target` if it is a path on this site (never another host), else None."""
     if not target:

@@ -25,6 +25,7 @@ from support_hub.accounts.auth import (
     clock,
     current_actor,
     known_device,
+    page_number,
     remember_device,
     roles_required,
     safe_next,
@@ -293,10 +294,13 @@ def _parse_day(text: str | None, field: object) -> datetime | None:
     if not text:
         return None
     try:
-        return datetime.strptime(text.strip(), "%Y-%m-%d").replace(tzinfo=UTC)
+        day = datetime.strptime(text.strip(), "%Y-%m-%d").replace(tzinfo=UTC)
     except ValueError:
+        day = None
+    if day is None or not 2000 <= day.year <= 2999:
         field.errors = ["Use the form YYYY-MM-DD."]  # type: ignore[attr-defined]
         return None
+    return day
 
 
 @bp.get("/portal/audit")
@@ -307,7 +311,7 @@ def audit_log() -> tuple[str, int]:
     form.validate()
     since = _parse_day(form.since.data, form.since)
     until = _parse_day(form.until.data, form.until)
-    page = request.args.get("page", default=1, type=int) or 1
+    page = page_number()
     criteria = audit.AuditFilter(
         action=(form.action.data or "").strip() or None,
         actor=form.actor.data or None,
@@ -316,14 +320,14 @@ def audit_log() -> tuple[str, int]:
         since=since,
         until=until + timedelta(days=1) if until else None,
     )
-    events, total = audit.search(criteria, page=max(page, 1), per_page=AUDIT_PAGE_SIZE)
+    events, total = audit.search(criteria, page=page, per_page=AUDIT_PAGE_SIZE)
     has_errors = any(field.errors for field in form)
     return render_template(
         "accounts/audit.html",
         form=form,
         events=events,
         total=total,
-        page=max(page, 1),
+        page=page,
         pages=max((total + AUDIT_PAGE_SIZE - 1) // AUDIT_PAGE_SIZE, 1),
         actions=audit.action_names(),
     ), 400 if has_errors else 200

@@ -143,6 +143,8 @@ class BadFile(ValueError):
 
 def read_rows(text: str) -> list[dict[str, str]]:
     """The CSV's rows as dicts keyed by column; raises BadFile for problems with the whole file."""
+    if "\x00" in text:
+        raise BadFile("The file contains NUL characters; save it as a plain UTF-8 CSV.")
     reader = csv.DictReader(io.StringIO(text.lstrip("\ufeff")))
     header = [name.strip() for name in reader.fieldnames or []]
     if not header:

@@ -18,7 +18,7 @@ from flask import (
 )
 from werkzeug.wrappers import Response as BaseResponse
 
-from support_hub.accounts.auth import clock, current_actor, roles_required
+from support_hub.accounts.auth import clock, current_actor, page_number, roles_required
 from support_hub.accounts.models import Role
 from support_hub.directory.models import Location, Organization, Service
 from support_hub.portal import bulk, places, services
@@ -83,7 +83,7 @@ def _organization_or_404(org_id: str) -> Organization:
 def index() -> str:
     """Listings, filtered by name, status, category and archive state."""
     form = ListingFilterForm(request.args)
-    page = max(request.args.get("page", default=1, type=int) or 1, 1)
+    page = page_number()
     criteria = services.ListingFilter(
         q=form.q.data or "",
         status=form.status.data or "",
