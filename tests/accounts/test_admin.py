@@ -175,3 +175,21 @@ def test_cli_refuses_a_weak_password_and_a_bad_role(cli: FlaskCliRunner) -> None
     )
     assert bad_role.exit_code == 2
     assert db.session.query(User).count() == 0
+
+
+def test_an_overlong_name_is_refused_not_crashed_on(cli: FlaskCliRunner) -> None:
+    result = cli.invoke(
+        args=[
+            "users",
+            "create",
+            "--email",
+            "long@example.org",
+            "--role",
+            "responder",
+            "--name",
+            "N" * 300,
+        ],
+        input="harbor violet 12 quartz\n",
+    )
+    assert result.exit_code == 2
+    assert "name: Use at most 255 characters." in result.output

@@ -144,6 +144,8 @@ def create_user(
     problems = policy_problems(password, email=email, name=name, hub_name=hub_name)
     if problems:
         errors["password"] = problems
+    if len(name.strip()) > 255:
+        errors["name"] = ["Use at most 255 characters."]
     if "email" not in errors and db.session.scalar(sa.select(User.id).where(User.email == email)):
         errors["email"] = ["An account with this email already exists."]
     if errors:
@@ -422,6 +424,8 @@ def update_user(
     """Change an account's role, name or phone (admin)."""
     now = now or utcnow()
     phone = _clean_phone(phone)
+    if len(name.strip()) > 255:
+        raise ValidationFailed.one("name", "Use at most 255 characters.")
     if (
         user.role is Role.ADMIN
         and role is not Role.ADMIN
