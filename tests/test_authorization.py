@@ -50,6 +50,7 @@ ROUTE_ACCESS: dict[str, str | frozenset[Role]] = {
     # Coordinators and admins: listings and bulk work.
     "portal.index": LISTINGS,
     "portal.reverify": LISTINGS,
+    "portal.organizations": LISTINGS,
     "portal.new_organization": LISTINGS,
     "portal.edit_organization": LISTINGS,
     "portal.new_service": LISTINGS,

@@ -4,8 +4,7 @@ from __future__ import annotations
 
 from urllib.parse import urlsplit
 
-from flask import Flask, Response, request
-from flask_login import current_user
+from flask import Flask, Response, request, session
 
 from support_hub.config import Settings
 from support_hub.errors import BadRequestError
@@ -58,7 +57,9 @@ def init_app(app: Flask, settings: Settings) -> None:
         headers.setdefault("Permissions-Policy", "camera=(), microphone=(), geolocation=(self)")
         if settings.is_production:
             headers.setdefault("Strict-Transport-Security", "max-age=31536000; includeSubDomains")
-        if request.path.startswith(PRIVATE_PREFIXES) or current_user.is_authenticated:
+        # A staff browser's pages may show who is logged in; the session cookie says so without
+        # a database query (which could fail again while an error page is being sent).
+        if request.path.startswith(PRIVATE_PREFIXES) or session.get("_user_id"):
             headers["Cache-Control"] = "no-store"
             headers["Pragma"] = "no-cache"
         return response

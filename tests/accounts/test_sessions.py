@@ -53,6 +53,9 @@ def test_idle_timeout_logs_the_browser_out(
     response = client.get("/portal/")
     assert response.status_code == 302
     assert response.headers["Location"].startswith("/account/login")
+    assert "Your session has ended" in client.get(response.headers["Location"]).get_data(
+        as_text=True
+    )
 
 
 def test_login_rotates_the_session(client: FlaskClient, coordinator: User) -> None:

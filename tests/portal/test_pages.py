@@ -85,3 +85,5 @@ def test_every_staff_page_renders_accessibly(
         labelled = set(re.findall(r'<label for="([^"]+)"', html))
         unlabelled = [i for i in ids if i not in labelled and not re.match(r".+-\d+$", i)]
         assert unlabelled == [], (page, unlabelled)
+    organizations = client.get("/portal/organizations/").get_data(as_text=True)
+    assert re.search(r"Elm Street Wellness</a></td>\s*<td><a [^>]+>1</a>", organizations)

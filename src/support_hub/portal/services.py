@@ -390,6 +390,22 @@ def list_organizations() -> list[Organization]:
     return list(db.session.scalars(sa.select(Organization).order_by(Organization.name)))
 
 
+def organizations_with_counts() -> list[tuple[Organization, int]]:
+    """Every organization by name, with how many of its listings are not archived."""
+    counts = (
+        sa.select(Service.organization_id, sa.func.count().label("listings"))
+        .where(Service.archived_at.is_(None))
+        .group_by(Service.organization_id)
+        .subquery()
+    )
+    rows = db.session.execute(
+        sa.select(Organization, sa.func.coalesce(counts.c.listings, 0))
+        .outerjoin(counts, counts.c.organization_id == Organization.id)
+        .order_by(Organization.name)
+    ).all()
+    return [(org, int(count)) for org, count in rows]
+
+
 def get_organization(org_id: str) -> Organization | None:
     """One organization by id."""
     return db.session.get(Organization, org_id)

@@ -111,6 +111,15 @@ def reverify() -> str:
     )
 
 
+@bp.get("/organizations/")
+@listing_staff
+def organizations() -> str:
+    """Every organization, with its number of listings."""
+    return render_template(
+        "portal/organizations.html", organizations=services.organizations_with_counts()
+    )
+
+
 @bp.route("/organizations/new", methods=["GET", "POST"])
 @listing_staff
 def new_organization() -> BaseResponse | tuple[str, int]:
