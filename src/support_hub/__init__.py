@@ -9,9 +9,10 @@ from collections.abc import Mapping
 
 from flask import Flask
 
-from support_hub import errors, health
+from support_hub import errors, health, i18n
 from support_hub.config import Settings, instance_path, load_settings
 from support_hub.db import configure_sqlite_engine
+from support_hub.directory import api as directory_api
 from support_hub.directory import cli as directory_cli
 from support_hub.directory import views as directory_views
 from support_hub.extensions import db, migrate
@@ -31,8 +32,10 @@ def create_app(overrides: Mapping[str, str] | None = None) -> Flask:
     migrate.init_app(app, db, directory=_migrations_directory())
 
     errors.init_app(app)
+    i18n.init_app(app)
     app.register_blueprint(health.bp)
     app.register_blueprint(directory_views.bp)
+    app.register_blueprint(directory_api.bp)
 
     app.cli.add_command(directory_cli.seed_command)
     app.cli.add_command(directory_cli.bench_data_command)

@@ -1,5 +1,6 @@
 """Unbound extensions; `create_app` binds them."""
 
+from flask_babel import Babel
 from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
 
@@ -7,3 +8,4 @@ from support_hub.db import Base
 
 db = SQLAlchemy(model_class=Base)
 migrate = Migrate(compare_type=True, render_as_batch=True)
+babel = Babel()
