@@ -51,7 +51,7 @@ def _template_helpers() -> dict[str, object]:
     }
 
 
-@bp.get("/")
+@bp.get("/", endpoint="index")
 @bp.get("/search")
 def search() -> tuple[str, int]:
     """Search page: the form, and results when a place was given (works without JavaScript)."""
