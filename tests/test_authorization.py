@@ -32,6 +32,11 @@ ROUTE_ACCESS: dict[str, str | frozenset[Role]] = {
     # Public pages and probes.
     "static": PUBLIC,
     "directory.index": PUBLIC,
+    "directory.search": PUBLIC,
+    "directory.service_detail": PUBLIC,
+    "directory_api.list_services": PUBLIC,
+    "directory_api.get_service": PUBLIC,
+    "directory_api.openapi": PUBLIC,
     "health.healthz": PUBLIC,
     "health.readyz": PUBLIC,
     "accounts.login": PUBLIC,

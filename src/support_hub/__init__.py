@@ -10,12 +10,13 @@ from collections.abc import Mapping
 from flask import Flask
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from support_hub import errors, health, security
+from support_hub import errors, health, i18n, security
 from support_hub.accounts import auth as accounts_auth
 from support_hub.accounts import cli as accounts_cli
 from support_hub.accounts import views as accounts_views
 from support_hub.config import Settings, instance_path, load_settings
 from support_hub.db import configure_sqlite_engine
+from support_hub.directory import api as directory_api
 from support_hub.directory import cli as directory_cli
 from support_hub.directory import views as directory_views
 from support_hub.extensions import csrf, db, migrate
@@ -43,8 +44,10 @@ def create_app(overrides: Mapping[str, str] | None = None) -> Flask:
 
     errors.init_app(app)
     security.init_app(app, settings)
+    i18n.init_app(app)
     app.register_blueprint(health.bp)
     app.register_blueprint(directory_views.bp)
+    app.register_blueprint(directory_api.bp)
     app.register_blueprint(accounts_views.bp)
     app.register_blueprint(portal_views.bp)
 

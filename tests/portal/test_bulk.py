@@ -14,7 +14,7 @@ from support_hub.extensions import db
 from support_hub.portal import bulk, places, services
 from support_hub.portal.models import ImportStatus, ListingImport
 from support_hub.portal.services import OrganizationInput, ServiceInput
-from tests.staff import log_in
+from tests.staff import open_session
 
 ACTOR = Actor(user_id=None, email="tester@example.org", ip="192.0.2.1")
 
@@ -66,7 +66,7 @@ def upload(client: FlaskClient, text: str, name: str = "listings.csv"):
 def test_the_template_documents_every_column_and_its_example_imports_cleanly(
     client: FlaskClient, coordinator: User
 ) -> None:
-    log_in(client, coordinator)
+    open_session(client, coordinator)
     response = client.get("/portal/import/template.csv")
     assert response.mimetype == "text/csv"
     rows = list(csv.reader(io.StringIO(response.get_data(as_text=True))))
@@ -81,7 +81,7 @@ def test_the_template_documents_every_column_and_its_example_imports_cleanly(
 def test_dry_run_lists_row_errors_and_changes_nothing(
     client: FlaskClient, coordinator: User
 ) -> None:
-    log_in(client, coordinator)
+    open_session(client, coordinator)
     bad = {**GOOD, "name": "Bad row", "category": "knitting", "postal_code": "6060", "phone": "999"}
     response = upload(client, csv_text(GOOD, bad, ONLINE))
     html = response.get_data(as_text=True)
@@ -102,7 +102,7 @@ def test_dry_run_lists_row_errors_and_changes_nothing(
 def test_a_clean_preview_commits_every_row_with_audit_events(
     client: FlaskClient, coordinator: User
 ) -> None:
-    log_in(client, coordinator)
+    open_session(client, coordinator)
     preview = upload(client, csv_text(GOOD, ONLINE))
     assert "Commit import" in preview.get_data(as_text=True)
     assert db.session.query(Service).count() == 0
@@ -127,7 +127,7 @@ def test_a_clean_preview_commits_every_row_with_audit_events(
 
 
 def test_commit_is_all_or_nothing(client: FlaskClient, coordinator: User) -> None:
-    log_in(client, coordinator)
+    open_session(client, coordinator)
     upload(client, csv_text(GOOD, {**ONLINE, "service_area": ""}))
     record = db.session.query(ListingImport).one()
     assert record.error_count == 1
@@ -176,7 +176,7 @@ def test_an_exported_file_imports_back_as_updates_not_copies(coordinator: User) 
 def test_files_that_cannot_be_read_are_refused_with_a_reason(
     client: FlaskClient, coordinator: User
 ) -> None:
-    log_in(client, coordinator)
+    open_session(client, coordinator)
     unknown = upload(client, "name,colour\nA,red\n")
     assert unknown.status_code == 400
     assert "Unknown columns: colour" in unknown.get_data(as_text=True)
@@ -218,7 +218,7 @@ def test_the_export_download_is_csv_and_skips_archived_listings(
         actor=ACTOR,
     )
     services.set_archived(gone, True, actor=ACTOR)
-    log_in(client, coordinator)
+    open_session(client, coordinator)
     response = client.get("/portal/export.csv")
     assert response.headers["Content-Disposition"] == "attachment; filename=listings.csv"
     names = [row["name"] for row in csv.DictReader(io.StringIO(response.get_data(as_text=True)))]
@@ -245,7 +245,7 @@ def test_cli_import_dry_run_reports_and_real_run_imports(cli, tmp_path) -> None:
 
 
 def test_a_file_with_nul_bytes_is_refused(client: FlaskClient, coordinator: User) -> None:
-    log_in(client, coordinator)
+    open_session(client, coordinator)
     response = upload(
         client, "organization_name,name,category,delivery\nA\x00,B,counseling,phone\n"
     )

@@ -23,7 +23,7 @@ from support_hub.directory.search import SearchQuery, get_public_service, search
 from support_hub.extensions import db
 from support_hub.portal import services
 from support_hub.portal.services import LocationInput, OrganizationInput, ServiceInput
-from tests.staff import Clock, log_in
+from tests.staff import Clock, open_session
 
 ACTOR = Actor(user_id=None, email="tester@example.org", ip="192.0.2.1")
 
@@ -79,7 +79,7 @@ def listing(organization: Organization) -> Service:
 def test_a_coordinator_creates_a_listing_and_the_public_can_find_it_at_once(
     client: FlaskClient, coordinator: User
 ) -> None:
-    log_in(client, coordinator)
+    open_session(client, coordinator)
     created_org = client.post(
         "/portal/organizations/new", data={"name": "Harbor Light Cancer Support"}
     )
@@ -123,7 +123,7 @@ def test_a_coordinator_creates_a_listing_and_the_public_can_find_it_at_once(
 def test_bad_values_are_refused_with_messages_next_to_each_field(
     client: FlaskClient, coordinator: User, organization: Organization
 ) -> None:
-    log_in(client, coordinator)
+    open_session(client, coordinator)
     response = client.post(
         "/portal/services/new",
         data=service_form(
@@ -180,7 +180,7 @@ def test_online_services_need_a_service_area(organization: Organization) -> None
 def test_an_address_that_cannot_be_placed_asks_for_coordinates_and_they_work(
     client: FlaskClient, coordinator: User, listing: Service
 ) -> None:
-    log_in(client, coordinator)
+    open_session(client, coordinator)
     address = {
         "address_1": "12 Nowhere Lane",
         "city": "Qwxyz",
@@ -223,7 +223,7 @@ def services_locate():  # the real geocoder, as the portal uses it
 def test_editing_records_only_what_changed_before_and_after(
     client: FlaskClient, coordinator: User, listing: Service
 ) -> None:
-    log_in(client, coordinator)
+    open_session(client, coordinator)
     form = service_form(
         listing.organization_id,
         name="Caregivers' Coffee Hour",
@@ -244,7 +244,7 @@ def test_editing_records_only_what_changed_before_and_after(
 def test_the_edit_form_shows_the_listing_as_saved(
     client: FlaskClient, coordinator: User, listing: Service
 ) -> None:
-    log_in(client, coordinator)
+    open_session(client, coordinator)
     html = client.get(f"/portal/services/{listing.id}/edit").get_data(as_text=True)
     assert 'value="Caregivers&#39; Coffee Hour"' in html
     checked = re.findall(
@@ -256,7 +256,7 @@ def test_the_edit_form_shows_the_listing_as_saved(
 def test_mark_verified_sets_the_date_and_who(
     client: FlaskClient, coordinator: User, listing: Service, clock: Clock
 ) -> None:
-    log_in(client, coordinator)
+    open_session(client, coordinator)
     assert client.post(f"/portal/services/{listing.id}/verify").status_code == 302
     db.session.refresh(listing)
     assert listing.assured_date == clock.now.date()
@@ -300,7 +300,7 @@ def test_reverification_queue_lists_stale_listings_oldest_first(organization: Or
 def test_archiving_hides_a_listing_from_the_public_and_keeps_it(
     client: FlaskClient, coordinator: User, listing: Service
 ) -> None:
-    log_in(client, coordinator)
+    open_session(client, coordinator)
     assert get_public_service(listing.id) is not None
     assert client.post(f"/portal/services/{listing.id}/archive").status_code == 302
     assert get_public_service(listing.id) is None
@@ -326,7 +326,7 @@ def test_removing_a_location_is_audited_with_what_it_was(
         locate=services_locate(),
         actor=ACTOR,
     )
-    log_in(client, coordinator)
+    open_session(client, coordinator)
     assert (
         client.post(f"/portal/services/{listing.id}/locations/{location.id}/remove").status_code
         == 302
@@ -350,7 +350,7 @@ def test_the_list_filters_by_name_status_and_category(
         ),
         actor=ACTOR,
     )
-    log_in(client, coordinator)
+    open_session(client, coordinator)
     page = client.get("/portal/?category=spiritual_care").get_data(as_text=True)
     assert "Chaplain visits" in page and "Coffee Hour" not in page
     page = client.get("/portal/?q=coffee").get_data(as_text=True)
@@ -368,6 +368,6 @@ def test_delivery_flags_round_trip_through_the_edit_form(listing: Service) -> No
 def test_odd_page_numbers_are_read_as_the_nearest_page(
     client: FlaskClient, coordinator: User
 ) -> None:
-    log_in(client, coordinator)
+    open_session(client, coordinator)
     for page in ("0", "-3", "abc", "99999999999999999999999"):
         assert client.get(f"/portal/?page={page}").status_code == 200, page

@@ -381,3 +381,21 @@ def get_public_service(service_id: str) -> Service | None:
             .selectinload(Location.accessibility),
         )
     )
+
+
+def national_helplines(limit: int = 5) -> list[Service]:
+    """Active national helplines: what an empty search offers instead of nothing."""
+    return list(
+        db.session.scalars(
+            sa.select(Service)
+            .join(ServiceArea, ServiceArea.service_id == Service.id)
+            .where(
+                ServiceArea.scope == ServiceAreaScope.NATIONAL,
+                Service.category == Category.HELPLINE,
+                *service_filters(SearchQuery(0.0, 0.0)),
+            )
+            .order_by(Service.name)
+            .limit(limit)
+            .options(selectinload(Service.phones), joinedload(Service.organization))
+        ).unique()
+    )
