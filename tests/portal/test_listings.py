@@ -115,6 +115,12 @@ def test_a_coordinator_creates_a_listing_and_the_public_can_find_it_at_once(
     results = search_services(SearchQuery(latitude=42.3736, longitude=-71.1097, radius_mi=5))
     assert service.id in [hit.service.id for hit in results.local]
     assert get_public_service(service.id) is not None
+    visitor = client.application.test_client()
+    search_page = visitor.get("/search?near=02139&radius_mi=5").get_data(as_text=True)
+    assert "Thriving With Stage 4: Evening Circle" in search_page
+    assert visitor.get(f"/services/{service.id}").status_code == 200
+    api = visitor.get("/api/v1/services?near=02139&radius_mi=5").get_json()
+    assert service.id in str(api)
 
     actions = [e.action for e in db.session.query(AuditEvent).order_by(AuditEvent.id)]
     assert actions[-3:] == ["organization.created", "service.created", "service.location_added"]
@@ -305,6 +311,7 @@ def test_archiving_hides_a_listing_from_the_public_and_keeps_it(
     assert client.post(f"/portal/services/{listing.id}/archive").status_code == 302
     assert get_public_service(listing.id) is None
     assert db.session.get(Service, listing.id) is not None
+    assert client.application.test_client().get(f"/services/{listing.id}").status_code == 404
     assert "Coffee Hour" not in client.get("/portal/").get_data(as_text=True)
     assert "Coffee Hour" in client.get("/portal/?archived=only").get_data(as_text=True)
 
