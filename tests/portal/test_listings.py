@@ -378,3 +378,40 @@ def test_odd_page_numbers_are_read_as_the_nearest_page(
     open_session(client, coordinator)
     for page in ("0", "-3", "abc", "99999999999999999999999"):
         assert client.get(f"/portal/?page={page}").status_code == 200, page
+
+
+def test_a_new_address_is_placed_again_unless_coordinates_were_typed(
+    client: FlaskClient, coordinator: User, listing: Service
+) -> None:
+    location = services.save_location(
+        listing,
+        None,
+        LocationInput(address_1="1 Main St", city="Cambridge", state="MA", postal_code="02139"),
+        locate=services_locate(),
+        actor=ACTOR,
+    )
+    open_session(client, coordinator)
+    url = f"/portal/services/{listing.id}/locations/{location.id}/edit"
+    form = client.get(url).get_data(as_text=True)
+    latitude = re.search(r'id="latitude" name="latitude" type="text" value="([^"]+)"', form)
+    assert latitude and float(latitude.group(1)) == pytest.approx(location.latitude)
+
+    moved = {
+        "address_1": "100 Congress Ave",
+        "city": "Austin",
+        "state": "TX",
+        "postal_code": "78701",
+        "latitude": str(location.latitude),
+        "longitude": str(location.longitude),
+    }
+    assert client.post(url, data=moved).status_code == 302
+    assert location.latitude == pytest.approx(30.27, abs=0.05)
+
+    typed = {
+        **moved,
+        "latitude": "30.2672",
+        "longitude": "-97.7431",
+        "address_1": "101 Congress Ave",
+    }
+    assert client.post(url, data=typed).status_code == 302
+    assert (location.latitude, location.longitude) == (30.2672, -97.7431)

@@ -899,16 +899,29 @@ def list_services(
 def reverify_queue(*, today: date, limit: int = 200) -> list[Service]:
     """Listings not verified in 180 days (or never), oldest first; archived and defunct skipped."""
     cutoff = today - REVERIFY_AFTER
-    return list(
+    live = (Service.archived_at.is_(None), Service.status != ServiceStatus.DEFUNCT)
+    # Two queries rather than one ORDER BY over an expression, so the second can walk the
+    # assured_date index at directory scale.
+    never = list(
         db.session.scalars(
             sa.select(Service)
-            .where(
-                Service.archived_at.is_(None),
-                Service.status != ServiceStatus.DEFUNCT,
-                sa.or_(Service.assured_date.is_(None), Service.assured_date <= cutoff),
-            )
+            .where(*live, Service.assured_date.is_(None))
             .options(selectinload(Service.organization))
-            .order_by(Service.assured_date.is_not(None), Service.assured_date, Service.name)
+            .order_by(Service.name, Service.id)
             .limit(limit)
         )
     )
+    stale = (
+        list(
+            db.session.scalars(
+                sa.select(Service)
+                .where(*live, Service.assured_date <= cutoff)
+                .options(selectinload(Service.organization))
+                .order_by(Service.assured_date, Service.id)
+                .limit(limit - len(never))
+            )
+        )
+        if len(never) < limit
+        else []
+    )
+    return never + stale
