@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '0006_sms'
-down_revision = '0003_search'  # chained after the merged search branch; the lead re-chains
+down_revision = '0003_search'
 branch_labels = None
 depends_on = None
 

@@ -47,6 +47,9 @@ class Settings:
     map_tile_attribution: str = ""
     # Added with the SMS front door; defaults keep earlier callers working.
     twilio_timeout_seconds: float = 10.0
+    # How many reverse proxies (load balancer, router) stand in front of the app and set
+    # X-Forwarded-For/-Proto; the client's IP (login throttling, audit) is read through them.
+    trusted_proxies: int = 0
 
     @property
     def is_production(self) -> bool:
@@ -68,6 +71,10 @@ class Settings:
             "SESSION_COOKIE_HTTPONLY": True,
             "SESSION_COOKIE_SAMESITE": "Lax",
             "JSON_SORT_KEYS": False,
+            # CSRF on every form; the test suite turns it on where a test is about it.
+            "WTF_CSRF_ENABLED": self.app_env != "testing",
+            # No CSRF token expiry of its own: the staff session's idle timeout bounds it.
+            "WTF_CSRF_TIME_LIMIT": None,
         }
 
 
@@ -212,6 +219,9 @@ def load_settings(overrides: Mapping[str, str] | None = None) -> Settings:
         ) from None
     if not 0 < twilio_timeout <= 60:
         raise ConfigError("TWILIO_TIMEOUT_SECONDS", "must be more than 0 and at most 60")
+    proxies_text = env.get("TRUSTED_PROXIES", "").strip() or "0"
+    if not proxies_text.isdigit() or int(proxies_text) > 5:
+        raise ConfigError("TRUSTED_PROXIES", f"must be a whole number 0-5, got {proxies_text!r}")
 
     return Settings(
         app_env=app_env,
@@ -233,4 +243,5 @@ def load_settings(overrides: Mapping[str, str] | None = None) -> Settings:
         map_tile_attribution=env.get("MAP_TILE_ATTRIBUTION", "").strip()
         or ("© OpenStreetMap contributors" if map_tile_url else ""),
         twilio_timeout_seconds=twilio_timeout,
+        trusted_proxies=int(proxies_text),
     )

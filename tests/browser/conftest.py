@@ -143,10 +143,29 @@ def browser() -> Iterator[Any]:
         chromium.close()
 
 
-def new_page(browser: Any, viewport: dict[str, int], *, javascript: bool = True) -> Any:
-    context = browser.new_context(viewport=viewport, java_script_enabled=javascript)
+def new_page(
+    browser: Any, viewport: dict[str, int], *, javascript: bool = True, for_axe: bool = False
+) -> Any:
+    """A fresh browser context and page.
+
+    `for_axe` lets the test inject axe-core, which our CSP (rightly) forbids as an inline script.
+    Every other page records CSP violations in `page.csp_violations`, so a test can assert the
+    page works under the real policy.
+    """
+    context = browser.new_context(
+        viewport=viewport, java_script_enabled=javascript, bypass_csp=for_axe
+    )
     context.set_default_timeout(10_000)
-    return context.new_page()
+    page = context.new_page()
+    violations: list[str] = []
+    page.on(
+        "console",
+        lambda message: (
+            violations.append(message.text) if "Content Security Policy" in message.text else None
+        ),
+    )
+    page.csp_violations = violations
+    return page
 
 
 @pytest.fixture
@@ -154,6 +173,15 @@ def page(browser: Any) -> Iterator[Any]:
     page = new_page(browser, DESKTOP)
     yield page
     page.context.close()
+
+
+@pytest.fixture
+def axe_pages(browser: Any) -> Iterator[list[Any]]:
+    """A desktop and a mobile page that may have axe-core injected."""
+    pages = [new_page(browser, DESKTOP, for_axe=True), new_page(browser, MOBILE, for_axe=True)]
+    yield pages
+    for each in pages:
+        each.context.close()
 
 
 @pytest.fixture

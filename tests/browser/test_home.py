@@ -13,12 +13,13 @@ def test_home_page_shows_the_directory_and_the_crisis_line(
     assert page.get_by_role("main").is_visible()
     assert page.locator("a[href='tel:988']").first.is_visible()
     screenshot(page, "home-desktop")
+    assert page.csp_violations == []
 
 
 def test_home_page_has_no_serious_accessibility_violations(
-    page: Any, mobile_page: Any, live_server: LiveServer
+    axe_pages: list[Any], live_server: LiveServer
 ) -> None:
-    for each in (page, mobile_page):
+    for each in axe_pages:
         each.goto(live_server.url + "/")
         violations = axe_violations(each)
         assert violations == [], describe(violations)

@@ -11,6 +11,7 @@ from __future__ import annotations
 import difflib
 import hashlib
 import logging
+import math
 import re
 import statistics
 from collections import Counter, defaultdict
@@ -154,6 +155,7 @@ class Gazetteer:
             self.city_names_by_state[key[1]][key[0]] = city.name
             self.states_by_city[key[0]].append(key[1])
         self.state_names = {_fold(name): code for code, name in STATES.items()}
+        self._grid: dict[tuple[int, int], list[Place]] = {}
         self.state_codes = {code.lower(): code for code in STATES}
 
     def _city_place(self, city: _City) -> Place:
@@ -243,10 +245,29 @@ class Gazetteer:
 
     def nearest_zip(self, latitude: float, longitude: float) -> Place:
         """The ZIP whose centroid is nearest (for a state and time zone when nothing else says)."""
-        return min(
-            self.zips.values(),
-            key=lambda p: (p.latitude - latitude) ** 2 + (p.longitude - longitude) ** 2,
-        )
+        if not self._grid:
+            for place in self.zips.values():
+                cell = (math.floor(place.latitude), math.floor(place.longitude))
+                self._grid.setdefault(cell, []).append(place)
+        lat_cell, lng_cell = math.floor(latitude), math.floor(longitude)
+        cos_lat = math.cos(math.radians(latitude))
+        # Widen the square of one-degree cells until it holds a ZIP; the nearest in it may miss
+        # a nearer one just outside, which is fine for telling the state and time zone.
+        for reach in range(1, 40):
+            near = [
+                place
+                for dlat in range(-reach, reach + 1)
+                for dlng in range(-reach, reach + 1)
+                for place in self._grid.get((lat_cell + dlat, lng_cell + dlng), ())
+            ]
+            if near:
+                return min(
+                    near,
+                    key=lambda p: (
+                        (p.latitude - latitude) ** 2 + ((p.longitude - longitude) * cos_lat) ** 2
+                    ),
+                )
+        return min(self.zips.values(), key=lambda p: abs(p.latitude - latitude))
 
 
 @cache

@@ -558,3 +558,13 @@ class GeocodeCacheEntry(Base):
             timezone=self.timezone,
             postal_code=self.postal_code,
         )
+
+
+# Online/phone options for a place are read in this order and stop after a page, so a state
+# with thousands of online services costs the same as one with ten (directory/search.py).
+sa.Index(
+    "ix_service_area_scope_state_code_service_id",
+    ServiceArea.scope,
+    ServiceArea.state_code,
+    ServiceArea.service_id,
+)

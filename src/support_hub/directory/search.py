@@ -16,9 +16,12 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field, replace
+from typing import Any
 
 import sqlalchemy as sa
-from sqlalchemy.orm import selectinload
+from sqlalchemy.ext.compiler import compiles
+from sqlalchemy.orm import joinedload, selectinload
+from sqlalchemy.sql.compiler import SQLCompiler
 
 from support_hub.directory.models import (
     Audience,
@@ -40,10 +43,9 @@ EARTH_RADIUS_MI = 3958.7613  # mean radius (IUGG), the one geopy's great_circle 
 MILES_PER_DEGREE_LAT = EARTH_RADIUS_MI * math.pi / 180
 MAX_RADIUS_MI = 250.0
 MAX_PER_PAGE = 100
-# Counting every match within 25 miles of Manhattan at a million listings costs more than the
-# search itself; past this many the total is reported as "at least" (total_is_exact False).
+# Paging stops here: nobody reads a thousand listings, and deep pages mean reading wide rings.
 MAX_COUNTED = 1000
-FIRST_RING_MI = 1.0
+FIRST_RING_MI = 2.0
 REMOTE_DELIVERY = Delivery.ONLINE | Delivery.PHONE
 
 
@@ -75,6 +77,8 @@ class SearchHit:
     location: Location | None
     distance_mi: float | None
     remote: bool
+    # For remote hits: "state" (serves the query's state) or "national".
+    serves: str | None = None
 
     @property
     def public_location(self) -> Location | None:
@@ -91,7 +95,9 @@ class SearchResults:
     total_local: int
     page: int
     per_page: int
-    # False when total_local stopped counting at MAX_COUNTED ("1000 or more").
+    # Counting every match within 25 miles of Manhattan at a million listings would cost more
+    # than the search, so when the rings stopped short of the radius, total_local counts only
+    # the matches inside the last ring: "at least this many" (total_is_exact False).
     total_is_exact: bool = True
     total_remote: int = 0
     rings: list[float] = field(default_factory=list)
@@ -130,14 +136,38 @@ def _like(word: str) -> str:
     return f"%{escaped}%"
 
 
+class _NoIndex(sa.sql.functions.GenericFunction[Any]):
+    """A column SQLite must not drive a search from (its unary '+', the documented way)."""
+
+    name = "no_index"
+    inherit_cache = True
+
+
+@compiles(_NoIndex)
+def _no_index_default(element: _NoIndex, compiler: SQLCompiler, **kw: Any) -> str:
+    return str(compiler.process(element.clauses, **kw))
+
+
+@compiles(_NoIndex, "sqlite")
+def _no_index_sqlite(element: _NoIndex, compiler: SQLCompiler, **kw: Any) -> str:
+    return "+" + str(compiler.process(element.clauses, **kw))
+
+
 def service_filters(query: SearchQuery) -> list[sa.ColumnElement[bool]]:
     """WHERE conditions on Service shared by local and remote results."""
+
+    def column(col: Any) -> Any:
+        # Searches start from the location or service-area index. Without statistics SQLite's
+        # planner prefers the (status, category) index and reads every active service instead
+        # (300 ms at 100k listings).
+        return _NoIndex(col, type_=col.type)
+
     conditions: list[sa.ColumnElement[bool]] = [
-        Service.status == ServiceStatus.ACTIVE,
+        column(Service.status) == ServiceStatus.ACTIVE,
         Service.archived_at.is_(None),
     ]
     if query.category is not None:
-        conditions.append(Service.category == query.category)
+        conditions.append(column(Service.category) == query.category)
     # Flags match when the service has ANY of the asked-for members ("caregivers or family").
     for column, wanted in (
         (Service.audience, query.audience),
@@ -190,23 +220,6 @@ def _local_select(query: SearchQuery, radius_mi: float) -> sa.Select[tuple[str, 
     return stmt
 
 
-def _count_local(query: SearchQuery) -> tuple[int, bool]:
-    """How many local matches within the full radius, counted up to MAX_COUNTED + 1."""
-    # Inside the box, an equirectangular circle test in plain arithmetic (portable SQL; within
-    # a few feet of the great circle at these distances) keeps corners out of the count.
-    cos_lat = math.cos(math.radians(query.latitude))
-    dy = (Location.latitude - query.latitude) * MILES_PER_DEGREE_LAT
-    dx = (Location.longitude - query.longitude) * (MILES_PER_DEGREE_LAT * cos_lat)
-    inner = (
-        _local_select(query, query.radius_mi)
-        .where(dx * dx + dy * dy <= query.radius_mi**2)
-        .limit(MAX_COUNTED + 1)
-        .subquery()
-    )
-    counted = db.session.scalar(sa.select(sa.func.count()).select_from(inner)) or 0
-    return min(counted, MAX_COUNTED), counted <= MAX_COUNTED
-
-
 def _nearest(
     query: SearchQuery, needed: int
 ) -> tuple[list[tuple[float, str, str]], float, list[float]]:
@@ -216,7 +229,7 @@ def _nearest(
     rings: list[float] = []
     while True:
         rings.append(ring)
-        rows = db.session.execute(_local_select(query, ring)).all()
+        rows = db.session.connection().execute(_local_select(query, ring)).all()
         found = []
         for service_id, location_id, lat, lng in rows:
             distance = miles_between(query.latitude, query.longitude, lat, lng)
@@ -225,23 +238,23 @@ def _nearest(
         if len(found) >= needed or ring >= radius:
             found.sort()
             return found, ring, rings
-        # Sparse so far: grow faster when the ring was empty.
-        ring = min(radius, ring * (4 if not found else 2))
+        # Matches grow with the ring's area: aim for the needed count with a margin, at least
+        # doubling (and quadrupling past an empty ring) so sparse places take few round trips.
+        growth = 4.0 if not found else max(2.0, 1.25 * math.sqrt(needed / len(found)))
+        ring = min(radius, ring * growth)
 
 
 def _load_services(ids: set[str]) -> dict[str, Service]:
+    """The page's services with what a result line shows (one query per relationship)."""
     if not ids:
         return {}
+    options = [
+        joinedload(Service.organization),
+        selectinload(Service.phones),
+        selectinload(Service.schedules),
+    ]
     services = db.session.scalars(
-        sa.select(Service)
-        .where(Service.id.in_(ids))
-        .options(
-            selectinload(Service.organization),
-            selectinload(Service.phones),
-            selectinload(Service.schedules),
-            selectinload(Service.languages),
-            selectinload(Service.service_areas),
-        )
+        sa.select(Service).where(Service.id.in_(ids)).options(*options)
     ).all()
     return {s.id: s for s in services}
 
@@ -250,53 +263,57 @@ def _load_locations(ids: set[str]) -> dict[str, Location]:
     if not ids:
         return {}
     locations = db.session.scalars(
-        sa.select(Location)
-        .where(Location.id.in_(ids))
-        .options(selectinload(Location.addresses), selectinload(Location.accessibility))
+        sa.select(Location).where(Location.id.in_(ids)).options(selectinload(Location.addresses))
     ).all()
     return {loc.id: loc for loc in locations}
 
 
-def _remote(query: SearchQuery) -> tuple[list[str], int]:
-    """Ids of online/phone services that serve the place: the state's first, then national."""
+def _remote(query: SearchQuery) -> tuple[list[str], set[str], int]:
+    """Ids of online/phone services that serve the place: the state's first, then national.
+
+    Each scope is read in service-area index order (service id: arbitrary but stable), so the
+    cost does not grow with how many online services a state has; the few chosen are then
+    shown by name. The count stops one past `remote_limit` per scope ("more than shown").
+    """
     wanted = REMOTE_DELIVERY if query.delivery is None else query.delivery & REMOTE_DELIVERY
     if not wanted or query.remote_limit <= 0:
-        return [], 0
-    covers = ServiceArea.scope == ServiceAreaScope.NATIONAL
+        return [], set(), 0
+    scopes: list[sa.ColumnElement[bool]] = [
+        sa.and_(ServiceArea.scope == ServiceAreaScope.NATIONAL, ServiceArea.state_code.is_(None))
+    ]
     if query.state_code:
-        covers = sa.or_(
-            covers,
+        scopes.insert(
+            0,
             sa.and_(
                 ServiceArea.scope == ServiceAreaScope.STATE,
                 ServiceArea.state_code == query.state_code.upper(),
             ),
         )
-    base = (
-        sa.select(Service.id, Service.name, ServiceArea.scope)
-        .join(ServiceArea, ServiceArea.service_id == Service.id)
-        .where(
-            covers,
-            Service.delivery.op("&", return_type=sa.Integer)(wanted.value) != 0,
-            *service_filters(query),
+    parts = []
+    for rank, covers in enumerate(scopes):
+        part = (
+            sa.select(sa.literal(rank).label("rank"), ServiceArea.service_id.label("service_id"))
+            .join(Service, Service.id == ServiceArea.service_id)
+            .where(
+                covers,
+                Service.delivery.op("&", return_type=sa.Integer)(wanted.value) != 0,
+                *service_filters(query),
+            )
         )
-    )
-    if query.text and query.text.strip():
-        base = base.join(Organization, Organization.id == Service.organization_id)
-    rows = db.session.execute(
-        base.order_by(
-            sa.case((ServiceArea.scope == ServiceAreaScope.STATE, 0), else_=1),
-            Service.name,
-            Service.id,
-        ).limit(query.remote_limit * 3)
-    ).all()
+        if query.text and query.text.strip():
+            part = part.join(Organization, Organization.id == Service.organization_id)
+        limited = part.order_by(ServiceArea.service_id).limit(query.remote_limit + 1).subquery()
+        parts.append(sa.select(limited.c.rank, limited.c.service_id))
+    # Both scopes in one round trip.
+    rows = db.session.connection().execute(sa.union_all(*parts)).all()
     ids: list[str] = []
-    for service_id, _name, _scope in rows:
-        if service_id not in ids:  # a service with both a state and a national area
+    state_ids: set[str] = set()
+    for rank, service_id in rows:
+        if service_id not in ids:
             ids.append(service_id)
-    counted = db.session.scalar(
-        sa.select(sa.func.count()).select_from(base.limit(MAX_COUNTED + 1).subquery())
-    )
-    return ids[: query.remote_limit], min(counted or 0, MAX_COUNTED)
+        if rank == 0 and query.state_code:
+            state_ids.add(service_id)
+    return ids, state_ids, len(rows)
 
 
 def search_services(query: SearchQuery) -> SearchResults:
@@ -306,28 +323,32 @@ def search_services(query: SearchQuery) -> SearchResults:
     radius = max(0.0, min(MAX_RADIUS_MI, query.radius_mi))
     query = replace(query, page=page, per_page=per_page, radius_mi=radius)
 
-    local: list[SearchHit] = []
+    chosen: list[tuple[float, str, str]] = []
     total, exact, rings = 0, True, []
     wants_local = query.delivery is None or Delivery.IN_PERSON in query.delivery
     if radius > 0 and wants_local and (page - 1) * per_page < MAX_COUNTED:
-        needed = page * per_page
-        found, ring, rings = _nearest(query, needed)
-        if ring >= radius:
-            total, exact = len(found), True
-        else:
-            total, exact = _count_local(query)
-            total = max(total, len(found))
+        found, ring, rings = _nearest(query, page * per_page)
+        # When the rings stopped short of the radius the rest were not counted: "at least".
+        total, exact = len(found), ring >= radius
         chosen = found[(page - 1) * per_page : page * per_page]
-        services = _load_services({s for _, s, _ in chosen})
-        locations = _load_locations({loc for _, _, loc in chosen})
-        for distance, service_id, location_id in chosen:
-            location = locations[location_id]
-            shown = float(max(1, round(distance))) if location.confidential else round(distance, 2)
-            local.append(SearchHit(services[service_id], location, shown, remote=False))
+    remote_ids, state_ids, total_remote = _remote(query)
+    remote_ids = remote_ids[: query.remote_limit]
 
-    remote_ids, total_remote = _remote(query)
-    remote_services = _load_services(set(remote_ids))
-    remote = [SearchHit(remote_services[i], None, None, remote=True) for i in remote_ids]
+    # One load for both lists keeps the ORM's per-query cost (most of the time here) down.
+    services = _load_services({s for _, s, _ in chosen} | set(remote_ids))
+    locations = _load_locations({loc for _, _, loc in chosen})
+    local: list[SearchHit] = []
+    for distance, service_id, location_id in chosen:
+        location = locations[location_id]
+        shown = float(max(1, round(distance))) if location.confidential else round(distance, 2)
+        local.append(SearchHit(services[service_id], location, shown, remote=False))
+    remote_ids.sort(key=lambda i: (i not in state_ids, services[i].name.lower()))
+    remote = [
+        SearchHit(
+            services[i], None, None, remote=True, serves="state" if i in state_ids else "national"
+        )
+        for i in remote_ids
+    ]
     return SearchResults(
         local=local,
         remote=remote,
@@ -359,4 +380,22 @@ def get_public_service(service_id: str) -> Service | None:
             .selectinload(ServiceAtLocation.location)
             .selectinload(Location.accessibility),
         )
+    )
+
+
+def national_helplines(limit: int = 5) -> list[Service]:
+    """Active national helplines: what an empty search offers instead of nothing."""
+    return list(
+        db.session.scalars(
+            sa.select(Service)
+            .join(ServiceArea, ServiceArea.service_id == Service.id)
+            .where(
+                ServiceArea.scope == ServiceAreaScope.NATIONAL,
+                Service.category == Category.HELPLINE,
+                *service_filters(SearchQuery(0.0, 0.0)),
+            )
+            .order_by(Service.name)
+            .limit(limit)
+            .options(selectinload(Service.phones), joinedload(Service.organization))
+        ).unique()
     )
