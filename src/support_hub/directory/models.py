@@ -343,6 +343,8 @@ class Phone(Base):
     service: Mapped[Service | None] = relationship(back_populates="phones")
     organization: Mapped[Organization | None] = relationship(back_populates="phones")
     service_at_location: Mapped[ServiceAtLocation | None] = relationship(back_populates="phones")
+    # Languages spoken on this line (HSDS phone.languages).
+    languages: Mapped[list[Language]] = relationship(viewonly=True)
 
 
 class Schedule(Base):
