@@ -13,6 +13,7 @@ from support_hub import errors, health
 from support_hub.config import Settings, instance_path, load_settings
 from support_hub.db import configure_sqlite_engine
 from support_hub.directory import cli as directory_cli
+from support_hub.directory import hsds_api, hsds_cli
 from support_hub.directory import views as directory_views
 from support_hub.extensions import db, migrate
 from support_hub.outbox import cli as outbox_cli
@@ -33,10 +34,12 @@ def create_app(overrides: Mapping[str, str] | None = None) -> Flask:
     errors.init_app(app)
     app.register_blueprint(health.bp)
     app.register_blueprint(directory_views.bp)
+    app.register_blueprint(hsds_api.bp)
 
     app.cli.add_command(directory_cli.seed_command)
     app.cli.add_command(directory_cli.bench_data_command)
     app.cli.add_command(outbox_cli.worker_command)
+    app.cli.add_command(hsds_cli.hsds_group)
     return app
 
 

@@ -111,21 +111,21 @@ def _strict(node: Any) -> Any:
     return node
 
 
-def _read_schema(name: str) -> dict[str, Any]:
-    schema: dict[str, Any] = json.loads((SCHEMA_DIR / name).read_text(encoding="utf-8"))
+def _read_schema(schema_dir: Path, name: str) -> dict[str, Any]:
+    schema: dict[str, Any] = json.loads((schema_dir / name).read_text(encoding="utf-8"))
     return schema
 
 
-def _derived_schemas() -> dict[str, dict[str, Any]]:
+def _derived_schemas(schema_dir: Path) -> dict[str, dict[str, Any]]:
     # GET /organizations/{id} nests the organization's services and GET /service_at_locations/{id}
     # nests the service (as the specification's own examples do); the modular schemas lack
     # exactly that one property.
-    organization = copy.deepcopy(_read_schema("organization.json"))
+    organization = copy.deepcopy(_read_schema(schema_dir, "organization.json"))
     organization["properties"]["services"] = {
         "type": "array",
         "items": {"$ref": SCHEMA_BASE_URI + "service.json"},
     }
-    service_at_location = copy.deepcopy(_read_schema("service_at_location.json"))
+    service_at_location = copy.deepcopy(_read_schema(schema_dir, "service_at_location.json"))
     service_at_location["properties"]["service"] = {"$ref": SCHEMA_BASE_URI + "service.json"}
     return {
         ORGANIZATION_FULL_SCHEMA: organization,
@@ -134,28 +134,24 @@ def _derived_schemas() -> dict[str, dict[str, Any]]:
 
 
 @functools.cache
-def schema_registry() -> Registry[Any]:
-    """Every shipped HSDS schema (strict), under its upstream URL; no `$ref` leaves the process."""
-    resources = []
-    for path in sorted(SCHEMA_DIR.rglob("*.json")):
-        name = path.relative_to(SCHEMA_DIR).as_posix()
-        if name == "openapi.json":
-            continue
-        contents = _strict(_read_schema(name))
-        resources.append(
-            (
-                SCHEMA_BASE_URI + name,
-                Resource.from_contents(contents, default_specification=DRAFT202012),
-            )
+def build_registry(schema_dir: Path) -> Registry[Any]:
+    """The HSDS schemas in `schema_dir` (made strict) under their upstream URLs, plus the
+    OpenAPI document as published (its `Page` wrapper combines schemas with `allOf`)."""
+    documents: dict[str, dict[str, Any]] = {}
+    for path in sorted(schema_dir.rglob("*.json")):
+        name = path.relative_to(schema_dir).as_posix()
+        contents = _read_schema(schema_dir, name)
+        documents[name] = contents if name == "openapi.json" else _strict(contents)
+    documents.update(
+        {name: _strict(contents) for name, contents in _derived_schemas(schema_dir).items()}
+    )
+    return Registry().with_resources(
+        (
+            SCHEMA_BASE_URI + name,
+            Resource.from_contents(contents, default_specification=DRAFT202012),
         )
-    for name, contents in _derived_schemas().items():
-        resources.append(
-            (
-                SCHEMA_BASE_URI + name,
-                Resource.from_contents(_strict(contents), default_specification=DRAFT202012),
-            )
-        )
-    return Registry().with_resources(resources)
+        for name, contents in documents.items()
+    )
 
 
 _URI_SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*$")
@@ -197,20 +193,22 @@ def format_checker() -> FormatChecker:
 
 
 @functools.cache
-def validator(schema: str) -> Draft202012Validator:
-    """A strict validator for one shipped schema, by file name (`service.json`)."""
+def validator(schema: str, schema_dir: Path = SCHEMA_DIR) -> Draft202012Validator:
+    """A strict validator for one HSDS schema by file name (`service.json`), or for any
+    `#`-pointer into the OpenAPI document (`openapi.json#/paths/...`)."""
     return Draft202012Validator(
         {"$ref": SCHEMA_BASE_URI + schema},
-        registry=schema_registry(),
+        registry=build_registry(schema_dir),
         format_checker=format_checker(),
     )
 
 
-def validate(schema: str, instance: Any) -> list[Problem]:
-    """Every way `instance` breaks `schema` (a shipped schema file name), in path order."""
+def validate(schema: str, instance: Any, schema_dir: Path = SCHEMA_DIR) -> list[Problem]:
+    """Every way `instance` breaks `schema` (see `validator`), in path order; `schema_dir`
+    picks another copy of the schemas (tests use the official one in ../shared)."""
     problems = [
         Problem(json_path(error.absolute_path), error.message)
-        for error in validator(schema).iter_errors(instance)
+        for error in validator(schema, schema_dir).iter_errors(instance)
     ]
     return sorted(problems, key=lambda problem: problem.path)
 
@@ -336,7 +334,7 @@ def service_terms(service: Service) -> list[VocabularyTerm]:
 # --- export: models -> HSDS records ------------------------------------------------------------
 
 
-def _compact(record: dict[str, Any]) -> dict[str, Any]:
+def compact(record: dict[str, Any]) -> dict[str, Any]:
     """Drop absent values: HSDS fields are typed (a string is never null), so omit instead."""
     return {key: value for key, value in record.items() if value is not None}
 
@@ -393,7 +391,7 @@ def load_attributes(link_ids: Iterable[str]) -> dict[str, list[Attribute]]:
 
 def taxonomy_record(taxonomy: Taxonomy) -> dict[str, Any]:
     """An HSDS taxonomy."""
-    return _compact(
+    return compact(
         {
             "id": taxonomy.id,
             "name": taxonomy.name,
@@ -422,7 +420,7 @@ def term_record(
 ) -> dict[str, Any]:
     """An HSDS taxonomy term (with its taxonomy nested as `taxonomy_detail`)."""
     if isinstance(term, VocabularyTerm):
-        return _compact(
+        return compact(
             {
                 "id": term.id,
                 "code": term.code,
@@ -435,7 +433,7 @@ def term_record(
                 "language": "en",
             }
         )
-    return _compact(
+    return compact(
         {
             "id": term.id,
             "code": term.code,
@@ -467,7 +465,7 @@ def _vocabulary_attribute(term: VocabularyTerm, link_id: str, entity: str) -> di
 
 def _stored_attributes(link_id: str, context: RecordContext) -> list[dict[str, Any]]:
     return [
-        _compact(
+        compact(
             {
                 "id": row.id,
                 "link_id": row.link_id,
@@ -483,13 +481,13 @@ def _stored_attributes(link_id: str, context: RecordContext) -> list[dict[str, A
 
 
 def _language_record(language: Language) -> dict[str, Any]:
-    return _compact(
+    return compact(
         {"id": language.id, "name": language.name, "code": language.code, "note": language.note}
     )
 
 
 def _phone_record(phone: Phone) -> dict[str, Any]:
-    return _compact(
+    return compact(
         {
             "id": phone.id,
             "number": phone.number,
@@ -502,7 +500,7 @@ def _phone_record(phone: Phone) -> dict[str, Any]:
 
 
 def _schedule_record(schedule: Schedule) -> dict[str, Any]:
-    return _compact(
+    return compact(
         {
             "id": schedule.id,
             "valid_from": _date(schedule.valid_from),
@@ -529,7 +527,7 @@ def _schedule_record(schedule: Schedule) -> dict[str, Any]:
 
 
 def _address_record(address: Address) -> dict[str, Any]:
-    return _compact(
+    return compact(
         {
             "id": address.id,
             "attention": address.attention,
@@ -550,13 +548,10 @@ def _by_id(rows: Iterable[_Row]) -> list[_Row]:
     return sorted(rows, key=lambda row: row.id)  # type: ignore[attr-defined]
 
 
-def location_record(location: Location, context: RecordContext) -> dict[str, Any]:
-    """An HSDS location; when public and confidential, nothing that tells where it is."""
-    hidden = context.public and location.confidential
-    attributes = _stored_attributes(location.id, context)
-    if location.confidential:
-        attributes.insert(0, _vocabulary_attribute(CONFIDENTIAL_TERM, location.id, "location"))
-    return _compact(
+def location_summary(location: Location, *, public: bool) -> dict[str, Any]:
+    """An HSDS location without nested collections (the list shape), confidentiality applied."""
+    hidden = public and location.confidential
+    return compact(
         {
             "id": location.id,
             "location_type": location.location_type.value,
@@ -570,10 +565,22 @@ def location_record(location: Location, context: RecordContext) -> dict[str, Any
             "longitude": None if hidden else location.longitude,
             "external_identifier": None if hidden else location.external_identifier,
             "external_identifier_type": None if hidden else location.external_identifier_type,
+        }
+    )
+
+
+def location_record(location: Location, context: RecordContext) -> dict[str, Any]:
+    """An HSDS location; when public and confidential, nothing that tells where it is."""
+    hidden = context.public and location.confidential
+    attributes = _stored_attributes(location.id, context)
+    if location.confidential:
+        attributes.insert(0, _vocabulary_attribute(CONFIDENTIAL_TERM, location.id, "location"))
+    return location_summary(location, public=context.public) | compact(
+        {
             "languages": [_language_record(item) for item in _by_id(location.languages)],
             "addresses": [] if hidden else [_address_record(a) for a in _by_id(location.addresses)],
             "accessibility": [
-                _compact(
+                compact(
                     {
                         "id": item.id,
                         "description": item.description,
@@ -594,7 +601,7 @@ def service_at_location_record(
     link: ServiceAtLocation, context: RecordContext, *, with_service: bool = False
 ) -> dict[str, Any]:
     """An HSDS service_at_location with its location nested (and its service, if asked)."""
-    record = _compact(
+    record = compact(
         {
             "id": link.id,
             "service_id": link.service_id,
@@ -613,7 +620,7 @@ def service_at_location_record(
 
 def organization_summary(organization: Organization) -> dict[str, Any]:
     """An HSDS organization without nested collections (the list shape)."""
-    return _compact(
+    return compact(
         {
             "id": organization.id,
             "name": organization.name,
@@ -656,7 +663,7 @@ def organization_record(
 
 def service_summary(service: Service) -> dict[str, Any]:
     """An HSDS service in the list shape: its own fields and its organization, not nested."""
-    return _compact(
+    return compact(
         {
             "id": service.id,
             "organization_id": service.organization_id,
@@ -692,7 +699,7 @@ def service_record(service: Service, context: RecordContext) -> dict[str, Any]:
             "phones": [_phone_record(item) for item in _by_id(service.phones)],
             "schedules": [_schedule_record(item) for item in _by_id(service.schedules)],
             "service_areas": [
-                _compact(
+                compact(
                     {
                         "id": area.id,
                         "name": area.name,
@@ -710,7 +717,7 @@ def service_record(service: Service, context: RecordContext) -> dict[str, Any]:
             ],
             "languages": [_language_record(item) for item in _by_id(service.languages)],
             "cost_options": [
-                _compact(
+                compact(
                     {
                         "id": option.id,
                         "valid_from": _date(option.valid_from),
@@ -729,7 +736,8 @@ def service_record(service: Service, context: RecordContext) -> dict[str, Any]:
     return record
 
 
-def _location_options(path: Any) -> list[_AbstractLoad]:
+def location_options(path: Any) -> list[_AbstractLoad]:
+    """Loader options, under `path`, for everything `location_record` touches."""
     return [
         path.selectinload(Location.addresses),
         path.selectinload(Location.accessibility),
@@ -752,7 +760,7 @@ def full_service_options() -> list[_AbstractLoad]:
         selectinload(Service.cost_options),
         links.selectinload(ServiceAtLocation.phones).selectinload(Phone.languages),
         links.selectinload(ServiceAtLocation.schedules),
-        *_location_options(location),
+        *location_options(location),
     ]
 
 
@@ -760,7 +768,7 @@ def full_organization_options() -> list[_AbstractLoad]:
     """Loader options for `organization_record`."""
     return [
         selectinload(Organization.phones).selectinload(Phone.languages),
-        *_location_options(selectinload(Organization.locations)),
+        *location_options(selectinload(Organization.locations)),
     ]
 
 
