@@ -1574,10 +1574,10 @@ def validate_records(records: Any, *, default_category: Category | None = None) 
             collector.errors += [RowError(index, p.path, p.message) for p in problems]
             continue
         collector.service(record)
-    if not collector.errors:
-        with db.session.no_autoflush:
-            _check_references(collector)
-            _check_service_locations(collector)
+    # Links are checked even after other errors, so one run reports everything to fix.
+    with db.session.no_autoflush:
+        _check_references(collector)
+        _check_service_locations(collector)
     return collector
 
 
