@@ -250,6 +250,10 @@ def test_filters_by_organization_search_and_modified_after(
     past = (utcnow() - timedelta(days=1)).isoformat().replace("+00:00", "Z")
     assert all_ids(client, f"/hsds/services?modified_after={future}") == []
     assert set(all_ids(client, f"/hsds/services?modified_after={past}")) == directory.public_ids
+    assert all_ids(client, f"/hsds/services?modified_after={future[:10]}") == []
+    assert (
+        set(all_ids(client, f"/hsds/services?modified_after={past[:10]}")) == directory.public_ids
+    )
 
 
 def test_filters_by_an_imported_taxonomy(client: FlaskClient, directory: Directory) -> None:
@@ -338,6 +342,7 @@ def test_postcode_and_proximity_narrow_service_at_locations(
         ("/hsds/services?full=maybe", "bad_full"),
         ("/hsds/services?minimal=2", "bad_minimal"),
         ("/hsds/services?modified_after=yesterday", "bad_modified_after"),
+        ("/hsds/services?modified_after=2024-13-45", "bad_modified_after"),
         ("/hsds/services?format=xml", "bad_format"),
         ("/hsds/organizations?full_service=perhaps", "bad_full_service"),
         ("/hsds/taxonomy_terms?top_only=sometimes", "bad_top_only"),

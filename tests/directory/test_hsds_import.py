@@ -35,14 +35,36 @@ def example(shared_dir: Path, name: str) -> Any:
     return json.loads((shared_dir / "hsds-3.0" / "examples" / name).read_text(encoding="utf-8"))
 
 
+SPEC_EXAMPLES = [
+    "service_full.json",
+    "service_list.json",
+    "service_at_location_full.json",
+    "organization_full.json",
+]
+
+
+def spec_records(shared_dir: Path, name: str) -> list[dict[str, Any]]:
+    """One of the specification's service examples as a list of service records.
+
+    The examples are views of one service; `service_at_location_full.json` and
+    `organization_full.json` nest the service inside another record, so they are turned inside out.
+    """
+    data = example(shared_dir, name)
+    if name == "organization_full.json":
+        services = data.pop("services")
+        return [{**service, "organization": data} for service in services]
+    if name == "service_list.json":
+        return list(data["contents"])
+    if name == "service_at_location_full.json":
+        service = data.pop("service")
+        service["service_at_locations"] = [data]
+        return [service]
+    return [data]
+
+
 def spec_services(shared_dir: Path) -> list[dict[str, Any]]:
-    """The specification's own service examples, each as a service record."""
-    full = example(shared_dir, "service_full.json")
-    listed = example(shared_dir, "service_list.json")["contents"]
-    at_location = example(shared_dir, "service_at_location_full.json")
-    nested = at_location.pop("service")
-    nested["service_at_locations"] = [at_location]
-    return [full, *listed, nested]
+    """`service_full.json`, the richest example."""
+    return spec_records(shared_dir, "service_full.json")
 
 
 def small_record(**changes: Any) -> dict[str, Any]:
@@ -63,17 +85,29 @@ def small_record(**changes: Any) -> dict[str, Any]:
     return record
 
 
-def test_specification_examples_import_and_export_valid_records(shared_dir: Path) -> None:
-    records = spec_services(shared_dir)
+@pytest.mark.parametrize("name", SPEC_EXAMPLES)
+def test_each_specification_example_imports_and_exports_valid_records(
+    shared_dir: Path, name: str
+) -> None:
+    records = spec_records(shared_dir, name)
 
     result = hsds.import_services(records, default_category=Category.COUNSELING)
 
     assert result.ok, result.errors
-    exported = {r["id"]: r for r in hsds.export_services(include_confidential=True)}
-    assert set(exported) == {r["id"] for r in records}
-    for record in exported.values():
+    exported = hsds.export_services(include_confidential=True)
+    assert [r["id"] for r in exported] == [r["id"] for r in records]
+    for record in exported:
         assert_valid("service.json", record, official_schemas(shared_dir))
-    service = exported[SERVICE_ID]
+        assert record["name"] == records[0]["name"]
+        assert record["organization"]["name"] == records[0]["organization"]["name"]
+
+
+def test_the_full_service_example_keeps_every_field_we_model(shared_dir: Path) -> None:
+    records = spec_services(shared_dir)
+
+    assert hsds.import_services(records, default_category=Category.COUNSELING).ok
+
+    service = hsds.export_services(include_confidential=True)[0]
     original = records[0]
     for key in ("name", "alternate_name", "description", "url", "email", "status", "alert"):
         assert service[key] == original[key]
@@ -98,8 +132,10 @@ def test_specification_examples_import_and_export_valid_records(shared_dir: Path
     assert "delivery:in_person" in codes  # inferred from the physical location
 
 
-def test_specification_examples_round_trip_to_a_fixed_point(shared_dir: Path) -> None:
-    assert hsds.import_services(spec_services(shared_dir), default_category=Category.COUNSELING).ok
+@pytest.mark.parametrize("name", SPEC_EXAMPLES)
+def test_specification_examples_round_trip_to_a_fixed_point(shared_dir: Path, name: str) -> None:
+    records = spec_records(shared_dir, name)
+    assert hsds.import_services(records, default_category=Category.COUNSELING).ok
     first = hsds.export_services(include_confidential=True)
 
     again = hsds.import_services(first)
@@ -359,3 +395,36 @@ def test_import_command_rejects_a_file_that_is_not_json(
 
     assert result.exit_code != 0
     assert "not a JSON file" in result.output
+
+
+def test_a_service_twice_in_one_import_is_an_error() -> None:
+    result = hsds.import_services([small_record(), small_record(name="Again")])
+
+    assert [(e.index, e.path) for e in result.errors] == [(1, "$.id")]
+    assert "also record 0" in result.errors[0].message
+    assert db.session.get(Service, small_record()["id"]) is None
+
+
+def test_reimporting_a_public_export_keeps_confidential_coordinates() -> None:
+    load_small_seed()
+    location = db.session.scalars(
+        sa.select(Location).where(Location.confidential.is_(True)).limit(1)
+    ).one()
+    point = (location.latitude, location.longitude)
+    before = snapshot()
+
+    result = hsds.import_services(hsds.export_services())
+
+    assert result.ok, result.errors[:3]
+    db.session.expire_all()
+    kept = db.session.get(Location, location.id)
+    assert kept is not None and kept.confidential
+    assert (kept.latitude, kept.longitude) == point
+    assert snapshot() == before
+
+
+def test_parse_records_reads_arrays_and_pages_and_rejects_other_text() -> None:
+    assert hsds.parse_records('[{"id": "a"}]') == [{"id": "a"}]
+    assert hsds.parse_records(b'{"contents": [{"id": "a"}], "total_items": 1}') == [{"id": "a"}]
+    with pytest.raises(ValueError, match="Expecting value"):
+        hsds.parse_records("<html>")

@@ -203,11 +203,16 @@ def validator(schema: str, schema_dir: Path = SCHEMA_DIR) -> Draft202012Validato
     )
 
 
+def _shorten(message: str, limit: int = 300) -> str:
+    return message if len(message) <= limit else message[: limit - 1] + "…"
+
+
 def validate(schema: str, instance: Any, schema_dir: Path = SCHEMA_DIR) -> list[Problem]:
     """Every way `instance` breaks `schema` (see `validator`), in path order; `schema_dir`
     picks another copy of the schemas (tests use the official one in ../shared)."""
     problems = [
-        Problem(json_path(error.absolute_path), error.message)
+        # jsonschema quotes the offending value, which can be a whole nested object.
+        Problem(json_path(error.absolute_path), _shorten(error.message))
         for error in validator(schema, schema_dir).iter_errors(instance)
     ]
     return sorted(problems, key=lambda problem: problem.path)
@@ -1070,6 +1075,13 @@ _OPTIONAL_LINKS: dict[tuple[type[Base], str], type[Base]] = {
 }
 # Links written after the first pass, because they may point at a row of the same table.
 _SELF_LINKS = {(Organization, "parent_organization_id"), (TaxonomyTerm, "parent_id")}
+_HIDDEN_WHEN_CONFIDENTIAL = (
+    "latitude",
+    "longitude",
+    "transportation",
+    "external_identifier",
+    "external_identifier_type",
+)
 _STATE_EXTENT = re.compile(r"^US-([A-Z]{2})$")
 
 
@@ -1183,6 +1195,10 @@ class _Collector:
         else:
             self.error(path, "a service needs an organization (organization or organization_id)")
         service_id = data["id"]
+        first = self.pending.get((Service, service_id))
+        if first is not None:
+            self.error(f"{path}.id", f"service {service_id} is also record {first.index}")
+            return
         terms, _ = self.attributes(data.get("attributes", []), path, service_id, "service")
         typed = self.typed_columns(data, terms, path)
         extra: dict[str, Any] = typed
@@ -1407,7 +1423,7 @@ class _Collector:
                 # The specification's own example has latitude 100; keep the place, not the point.
                 self.warn(f"{path}.{axis}", f"{value} is outside ±{limit}; coordinates not stored")
                 extra["latitude"] = extra["longitude"] = None
-        self.entity(
+        pending = self.entity(
             Location,
             data,
             path,
@@ -1422,6 +1438,11 @@ class _Collector:
             ),
             extra=extra,
         )
+        if confidential:
+            # A public export leaves these out; re-importing it must not erase them.
+            for key in _HIDDEN_WHEN_CONFIDENTIAL:
+                if pending.values.get(key) is None:
+                    pending.values.pop(key, None)
         for position, address in enumerate(data.get("addresses", [])):
             self.child(
                 Address, address, f"{path}.addresses[{position}]", "location_id", location_id
@@ -1659,9 +1680,26 @@ def import_services(records: Any, *, default_category: Category | None = None) -
     return result
 
 
-def read_records(path: Path) -> Any:
-    """The records in an HSDS JSON file: an array of services, or a `Page` with `contents`."""
-    data = json.loads(path.read_text(encoding="utf-8"))
+def parse_records(text: str | bytes) -> Any:
+    """The records in HSDS JSON text: an array of services, or a `Page` with `contents`.
+
+    Raises ValueError (with the parser's message) when the text isn't JSON.
+    """
+    data = json.loads(text)
     if isinstance(data, dict) and isinstance(data.get("contents"), list):
         return data["contents"]
     return data
+
+
+def read_records(path: Path) -> Any:
+    """`parse_records` of a file."""
+    return parse_records(path.read_bytes())
+
+
+def export_json(*, include_confidential: bool = False) -> Iterator[str]:
+    """`export_services` as JSON text in chunks (one record each), for files and downloads."""
+    yield "["
+    for position, record in enumerate(iter_export(include_confidential=include_confidential)):
+        yield ",\n" if position else "\n"
+        yield json.dumps(record, ensure_ascii=False, sort_keys=True)
+    yield "\n]\n"

@@ -7,8 +7,9 @@ JSON object a line, without pagination. Bad parameters answer 400 with a JSON er
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Callable, Iterator
-from datetime import datetime
+from datetime import UTC, date, datetime, time
 from typing import Any
 
 from flask import Blueprint, Response, jsonify, request, stream_with_context
@@ -22,6 +23,7 @@ bp = Blueprint("hsds", __name__, url_prefix="/hsds")
 FORMATS = ("json", "ndjson")
 _TRUE = ("true", "1", "yes")
 _FALSE = ("false", "0", "no")
+_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
 
 def _text_arg(name: str) -> str | None:
@@ -73,9 +75,14 @@ def _datetime_arg(name: str) -> datetime | None:
     if value is None:
         return None
     parsed = hsds.parse_datetime(value)
+    if parsed is None and _DATE.match(value):
+        try:
+            parsed = datetime.combine(date.fromisoformat(value), time(), tzinfo=UTC)
+        except ValueError:
+            parsed = None
     if parsed is None:
         raise BadRequestError(
-            f"{name} must be an RFC 3339 date-time such as 2024-05-01T00:00:00Z",
+            f"{name} must be an RFC 3339 date-time such as 2024-05-01T00:00:00Z, or a date",
             error_code=f"bad_{name}",
         )
     return parsed

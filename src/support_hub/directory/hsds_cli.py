@@ -8,7 +8,6 @@ taxonomy terms nested). Import also accepts an HSDS `Page` object and reads its 
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 import click
@@ -32,12 +31,9 @@ def export_command(path: Path, include_confidential: bool) -> None:
     """Write every listing that isn't archived to PATH as a JSON array of HSDS services."""
     count = 0
     with path.open("w", encoding="utf-8") as handle:
-        handle.write("[")
-        for record in hsds.iter_export(include_confidential=include_confidential):
-            handle.write(",\n" if count else "\n")
-            handle.write(json.dumps(record, ensure_ascii=False, sort_keys=True))
-            count += 1
-        handle.write("\n]\n")
+        for chunk in hsds.export_json(include_confidential=include_confidential):
+            handle.write(chunk)
+            count += chunk.startswith("{")  # each record is one chunk, a JSON object
     click.echo(f"Exported {count} services to {path}.")
 
 
@@ -52,7 +48,7 @@ def import_command(path: Path, default_category: str | None) -> None:
     """Validate every record in PATH, then import all of them or, on any error, none."""
     try:
         records = hsds.read_records(path)
-    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
+    except ValueError as exc:  # JSONDecodeError and UnicodeDecodeError both are
         raise click.ClickException(f"{path} is not a JSON file: {exc}") from exc
     result = hsds.import_services(
         records, default_category=Category(default_category) if default_category else None
