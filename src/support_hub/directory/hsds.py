@@ -37,7 +37,7 @@ from jsonschema import Draft202012Validator, FormatChecker
 from referencing import Registry, Resource
 from referencing.jsonschema import DRAFT202012
 from sqlalchemy.orm import selectinload
-from sqlalchemy.orm.strategy_options import _AbstractLoad
+from sqlalchemy.orm.interfaces import LoaderOption
 
 from support_hub.db import Base
 from support_hub.directory.models import (
@@ -69,7 +69,6 @@ from support_hub.directory.models import (
 from support_hub.extensions import db
 
 HSDS_VERSION = "3.0.1"
-_Row = TypeVar("_Row", bound=Base)
 SCHEMA_DIR = Path(__file__).with_name("hsds_schema")
 # The schemas are registered under the URLs the HSDS OpenAPI document uses for them.
 SCHEMA_BASE_URI = "https://raw.githubusercontent.com/openreferral/specification/3.0/schema/"
@@ -78,6 +77,8 @@ OPENAPI_URL = SCHEMA_BASE_URI + "openapi.json"
 # modular schema plus the one nested collection the response adds (see `_derived_schemas`).
 ORGANIZATION_FULL_SCHEMA = "support_hub.organization_full.json"
 SERVICE_AT_LOCATION_FULL_SCHEMA = "support_hub.service_at_location_full.json"
+
+_Row = TypeVar("_Row", bound=Base)
 
 
 # --- schemas and validation -------------------------------------------------------------------
@@ -244,27 +245,24 @@ class _Facet:
     name: str
     description: str
     values: type[enum.Enum]
-    entity: str
 
 
 _FACETS = (
-    _Facet("category", "Category", "The kind of support a service gives.", Category, "service"),
+    _Facet("category", "Category", "The kind of support a service gives.", Category),
     _Facet(
         "specialty",
         "Specialty",
         "Who gives counseling or spiritual care.",
         Specialty,
-        "service",
     ),
-    _Facet("audience", "Audience", "Who a service is for.", Audience, "service"),
-    _Facet("delivery", "Delivery", "How a service is given.", Delivery, "service"),
-    _Facet("cost", "Cost", "How a service is paid for.", CostKind, "service"),
+    _Facet("audience", "Audience", "Who a service is for.", Audience),
+    _Facet("delivery", "Delivery", "How a service is given.", Delivery),
+    _Facet("cost", "Cost", "How a service is paid for.", CostKind),
     _Facet(
         "care_setting",
         "Care setting",
         "Where palliative or hospice care is given.",
         CareSetting,
-        "service",
     ),
 )
 
@@ -741,7 +739,7 @@ def service_record(service: Service, context: RecordContext) -> dict[str, Any]:
     return record
 
 
-def location_options(path: Any) -> list[_AbstractLoad]:
+def location_options(path: Any) -> list[LoaderOption]:
     """Loader options, under `path`, for everything `location_record` touches."""
     return [
         path.selectinload(Location.addresses),
@@ -752,7 +750,7 @@ def location_options(path: Any) -> list[_AbstractLoad]:
     ]
 
 
-def full_service_options() -> list[_AbstractLoad]:
+def full_service_options() -> list[LoaderOption]:
     """Loader options that fetch all `service_record` touches in a fixed number of queries."""
     links = selectinload(Service.service_at_locations)
     location = links.selectinload(ServiceAtLocation.location)
@@ -769,7 +767,7 @@ def full_service_options() -> list[_AbstractLoad]:
     ]
 
 
-def full_organization_options() -> list[_AbstractLoad]:
+def full_organization_options() -> list[LoaderOption]:
     """Loader options for `organization_record`."""
     return [
         selectinload(Organization.phones).selectinload(Phone.languages),
