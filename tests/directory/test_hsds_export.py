@@ -13,6 +13,8 @@ from support_hub.directory.models import (
     Delivery,
     Location,
     Service,
+    ServiceArea,
+    ServiceAreaScope,
     ServiceAtLocation,
 )
 from support_hub.directory.seed import load_seed, read_seed
@@ -123,3 +125,23 @@ def test_export_command_writes_a_json_array_of_services(cli: Any, tmp_path: Path
     records = hsds.read_records(path)
     assert [r["id"] for r in records] == [r["id"] for r in hsds.export_services()]
     assert f"Exported {len(records)} services" in result.output
+
+
+def test_a_service_area_given_only_as_a_scope_exports_as_an_hsds_extent() -> None:
+    load_small_seed()
+    service = db.session.scalars(sa.select(Service).order_by(Service.id).limit(1)).one()
+    db.session.add(
+        ServiceArea(service_id=service.id, scope=ServiceAreaScope.STATE, state_code="MA")
+    )
+    db.session.commit()
+
+    record = next(r for r in hsds.export_services() if r["id"] == service.id)
+    empty_directory()
+    result = hsds.import_services([record])
+
+    assert [(a["extent"], a["extent_type"]) for a in record["service_areas"]] == [
+        ("US-MA", "state")
+    ]
+    assert result.ok and result.warnings == []
+    area = db.session.scalars(sa.select(ServiceArea)).one()
+    assert (area.scope, area.state_code) == (ServiceAreaScope.STATE, "MA")

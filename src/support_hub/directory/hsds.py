@@ -462,7 +462,9 @@ def _vocabulary_attribute(term: VocabularyTerm, link_id: str, entity: str) -> di
         "link_id": link_id,
         "taxonomy_term_id": term.id,
         "link_entity": entity,
-        "taxonomy_term": term_record(term),
+        # The term names itself; its taxonomy is at /hsds/taxonomies (repeating it on every
+        # attribute would double the size of an export).
+        "taxonomy_term": term_record(term, with_taxonomy=False),
     }
 
 
@@ -691,6 +693,15 @@ def service_summary(service: Service) -> dict[str, Any]:
     )
 
 
+def _scope_extent(area: ServiceArea) -> tuple[str | None, str | None]:
+    """(extent, extent_type) for our search scope, as `import_services` reads them back."""
+    if area.scope is ServiceAreaScope.NATIONAL:
+        return "US", "country"
+    if area.state_code:
+        return f"US-{area.state_code}", "state"
+    return None, None
+
+
 def service_record(service: Service, context: RecordContext) -> dict[str, Any]:
     """A fully nested HSDS service, as `GET /services/{id}` returns it."""
     record = service_summary(service)
@@ -707,8 +718,9 @@ def service_record(service: Service, context: RecordContext) -> dict[str, Any]:
                         "id": area.id,
                         "name": area.name,
                         "description": area.description,
-                        "extent": area.extent,
-                        "extent_type": area.extent_type,
+                        # Areas entered as a scope alone still say which in HSDS terms.
+                        "extent": area.extent or _scope_extent(area)[0],
+                        "extent_type": area.extent_type or _scope_extent(area)[1],
                         "uri": area.uri,
                     }
                 )
