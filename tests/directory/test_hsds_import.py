@@ -18,9 +18,11 @@ from support_hub.directory.models import (
     Delivery,
     Location,
     Phone,
+    Schedule,
     Service,
     ServiceArea,
     ServiceAreaScope,
+    ServiceAtLocation,
     ServiceStatus,
     TaxonomyTerm,
 )
@@ -428,3 +430,68 @@ def test_parse_records_reads_arrays_and_pages_and_rejects_other_text() -> None:
     assert hsds.parse_records(b'{"contents": [{"id": "a"}], "total_items": 1}') == [{"id": "a"}]
     with pytest.raises(ValueError, match="Expecting value"):
         hsds.parse_records("<html>")
+
+
+PHONE_A = "a1000000-0000-4000-8000-000000000001"
+PHONE_B = "a1000000-0000-4000-8000-000000000002"
+LINK = "a1000000-0000-4000-8000-000000000003"
+PLACE = "a1000000-0000-4000-8000-000000000004"
+SCHEDULE = "a1000000-0000-4000-8000-000000000005"
+
+
+def record_with_children(*, phones: list[str], at_place: bool) -> dict[str, Any]:
+    links = []
+    if at_place:
+        links = [
+            {
+                "id": LINK,
+                "phones": [{"id": PHONE_A, "number": "555-0101"}],
+                "schedules": [{"id": SCHEDULE, "description": "Thursdays"}],
+                "location": {"id": PLACE, "location_type": "physical", "name": "Hall"},
+            }
+        ]
+    return small_record(
+        phones=[{"id": item, "number": "555-0101"} for item in phones],
+        service_at_locations=links,
+    )
+
+
+def test_reimport_removes_what_a_service_no_longer_lists() -> None:
+    assert hsds.import_services([record_with_children(phones=[PHONE_A, PHONE_B], at_place=True)]).ok
+
+    result = hsds.import_services([record_with_children(phones=[], at_place=False)])
+
+    assert result.ok, result.errors
+    assert result.deleted == {"phone": 2, "schedule": 1, "service_at_location": 1}
+    for model, row_id in (
+        (Phone, PHONE_A),
+        (Phone, PHONE_B),
+        (ServiceAtLocation, LINK),
+        (Schedule, SCHEDULE),
+    ):
+        assert db.session.get(model, row_id) is None
+    assert db.session.get(Location, PLACE) is not None  # shared: never pruned
+
+
+def test_a_row_still_listed_elsewhere_only_loses_the_dropped_link() -> None:
+    assert hsds.import_services([record_with_children(phones=[PHONE_A], at_place=True)]).ok
+    phone = db.session.get(Phone, PHONE_A)
+    assert phone is not None and phone.service_at_location_id == LINK
+
+    result = hsds.import_services([record_with_children(phones=[PHONE_A], at_place=False)])
+
+    assert result.ok
+    db.session.expire_all()
+    phone = db.session.get(Phone, PHONE_A)
+    assert phone is not None
+    assert (phone.service_id, phone.service_at_location_id) == (small_record()["id"], None)
+    assert db.session.get(ServiceAtLocation, LINK) is None
+
+
+def test_reimport_of_an_unchanged_file_removes_nothing() -> None:
+    record = record_with_children(phones=[PHONE_A, PHONE_B], at_place=True)
+    assert hsds.import_services([record]).ok
+
+    again = hsds.import_services([record])
+
+    assert again.ok and again.deleted == {}

@@ -856,7 +856,8 @@ class ImportResult:
 
     `warnings` name HSDS content that was accepted but not stored (support_hub keeps no
     contacts, programs, funding, metadata, ...) or links that were dropped because their
-    target is in neither the import nor the directory.
+    target is in neither the import nor the directory. `deleted` counts rows a service in the
+    file no longer lists (see `import_services`).
     """
 
     errors: list[RowError] = field(default_factory=list)
@@ -864,6 +865,7 @@ class ImportResult:
     created: dict[str, int] = field(default_factory=dict)
     updated: dict[str, int] = field(default_factory=dict)
     unchanged: dict[str, int] = field(default_factory=dict)
+    deleted: dict[str, int] = field(default_factory=dict)
     services: int = 0
 
     @property
@@ -1662,6 +1664,93 @@ def _write(collector: _Collector, result: ImportResult) -> None:
     db.session.flush()
 
 
+# What a service record owns outright: rows its file entry no longer lists are removed.
+_LINK_COLUMNS: dict[type[Base], tuple[str, ...]] = {
+    Phone: ("service_id", "service_at_location_id", "location_id", "organization_id"),
+    Schedule: ("service_id", "service_at_location_id", "location_id"),
+    Language: ("service_id", "location_id", "phone_id"),
+    CostOption: ("service_id",),
+    ServiceArea: ("service_id",),
+}
+
+
+def _prune(collector: _Collector, result: ImportResult) -> None:
+    """Remove what the imported services (and their service_at_locations) no longer list.
+
+    A row linked to an imported service or service_at_location but not listed under it in the
+    file loses that link; if nothing else links it (and the file doesn't list it elsewhere), it
+    is deleted. Locations and organizations are shared, so they are never pruned.
+    """
+    pending = collector.pending
+    service_ids = sorted(p.id for p in pending.values() if p.model is Service)
+    link_ids = {p.id for p in pending.values() if p.model is ServiceAtLocation}
+    stale_links = {
+        row_id
+        for chunk in _chunks(service_ids)
+        for row_id in db.session.scalars(
+            sa.select(ServiceAtLocation.id).where(ServiceAtLocation.service_id.in_(chunk))
+        )
+        if row_id not in link_ids
+    }
+    deleted: dict[str, int] = {}
+    owners = (
+        ("service_at_location_id", sorted(link_ids | stale_links)),
+        ("service_id", service_ids),
+    )
+    for column, owner_ids in owners:
+        for model, links in _LINK_COLUMNS.items():
+            if column not in links:
+                continue
+            gone: list[str] = []
+            unlinked: list[str] = []
+            for chunk in _chunks(owner_ids):
+                rows = db.session.execute(
+                    sa.select(*[getattr(model, name) for name in ("id", *links)]).where(
+                        getattr(model, column).in_(chunk)
+                    )
+                ).all()
+                for row in rows:
+                    listed = pending.get((model, row.id))
+                    owner = getattr(row, column)
+                    if listed is not None and listed.links.get(column) == owner:
+                        continue
+                    others = any(getattr(row, name) for name in links if name != column)
+                    (unlinked if listed is not None or others else gone).append(row.id)
+            for chunk in _chunks(unlinked):
+                db.session.execute(
+                    sa.update(model).where(model.id.in_(chunk)).values({column: None})  # type: ignore[attr-defined]
+                )
+            for chunk in _chunks(gone):
+                db.session.execute(sa.delete(model).where(model.id.in_(chunk)))  # type: ignore[attr-defined]
+            if gone:
+                deleted[_TABLE_NAMES[model]] = deleted.get(_TABLE_NAMES[model], 0) + len(gone)
+    for chunk in _chunks(sorted(stale_links)):
+        db.session.execute(sa.delete(ServiceAtLocation).where(ServiceAtLocation.id.in_(chunk)))
+    if stale_links:
+        deleted["service_at_location"] = len(stale_links)
+    stale_attributes = [
+        row_id
+        for chunk in _chunks(sorted(set(service_ids) | link_ids | stale_links))
+        for row_id in db.session.scalars(
+            sa.select(Attribute.id).where(
+                Attribute.link_id.in_(chunk),
+                Attribute.link_entity.in_(("service", "service_at_location")),
+            )
+        )
+        if (Attribute, row_id) not in pending
+    ]
+    for chunk in _chunks(stale_attributes):
+        db.session.execute(sa.delete(Attribute).where(Attribute.id.in_(chunk)))
+    if stale_attributes:
+        deleted["attribute"] = len(stale_attributes)
+    result.deleted = deleted
+
+
+def _chunks(items: Sequence[str], size: int = 500) -> Iterator[Sequence[str]]:
+    for start in range(0, len(items), size):
+        yield items[start : start + size]
+
+
 def import_services(records: Any, *, default_category: Category | None = None) -> ImportResult:
     """Import HSDS 3.0 service records (a list, as `export_services` writes): all or nothing.
 
@@ -1669,7 +1758,10 @@ def import_services(records: Any, *, default_category: Category | None = None) -
     exactly one `support_hub` category term per service unless `default_category` is given).
     Any error: nothing is written and `errors` say which record, where and why. Otherwise all
     rows are upserted by HSDS id in one transaction, so importing the same file twice changes
-    nothing the second time. Rows absent from the file are left as they are (never deleted).
+    nothing the second time. A service in the file is the whole truth about what it owns: its
+    phones, schedules, languages, cost options, service areas, service_at_locations and
+    attributes that the file no longer lists are removed. Services, organizations and
+    locations absent from the file are left as they are.
     """
     collector = validate_records(records, default_category=default_category)
     result = ImportResult(errors=collector.errors, warnings=collector.warnings)
@@ -1678,13 +1770,14 @@ def import_services(records: Any, *, default_category: Category | None = None) -
     try:
         with db.session.no_autoflush:
             _write(collector, result)
+            _prune(collector, result)
         db.session.commit()
     except sa.exc.SQLAlchemyError as exc:
         db.session.rollback()
         result.errors.append(
             RowError(None, "$", f"the database refused the import ({type(exc).__name__})")
         )
-        result.created, result.updated, result.unchanged = {}, {}, {}
+        result.created, result.updated, result.unchanged, result.deleted = {}, {}, {}, {}
         return result
     result.services = sum(1 for pending in collector.pending.values() if pending.model is Service)
     return result

@@ -64,5 +64,5 @@ def import_command(path: Path, default_category: str | None) -> None:
     created, updated = sum(result.created.values()), sum(result.updated.values())
     click.echo(
         f"Imported {result.services} services: {created} rows created, {updated} updated, "
-        f"{sum(result.unchanged.values())} unchanged."
+        f"{sum(result.unchanged.values())} unchanged, {sum(result.deleted.values())} removed."
     )
