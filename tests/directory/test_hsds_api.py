@@ -387,3 +387,17 @@ def test_a_page_costs_the_same_queries_however_many_records_it_holds(
         assert page["size"] == size
         counts.append(len(statements))
     assert counts[0] == counts[1]
+
+
+def test_nul_characters_are_refused_before_they_reach_the_database(client: FlaskClient) -> None:
+    assert (
+        get_json(client, "/hsds/services?search=a%00b", status=400)["error"]["code"] == "bad_search"
+    )
+    for kind in (
+        "services",
+        "organizations",
+        "service_at_locations",
+        "taxonomies",
+        "taxonomy_terms",
+    ):
+        assert get_json(client, f"/hsds/{kind}/a%00b", status=404)["error"]["code"] == "not_found"

@@ -495,3 +495,11 @@ def test_reimport_of_an_unchanged_file_removes_nothing() -> None:
     again = hsds.import_services([record])
 
     assert again.ok and again.deleted == {}
+
+
+def test_text_with_a_nul_character_is_a_row_error() -> None:
+    result = hsds.import_services([small_record(name="Thursday\x00circle")])
+
+    assert [(e.index, e.path, e.message) for e in result.errors] == [
+        (0, "$.name", "contains a NUL character")
+    ]

@@ -896,7 +896,7 @@ def _number(value: Any) -> float:
 
 
 def _amount(value: Any) -> float:
-    if abs(float(value)) >= 10**8:
+    if not math.isfinite(float(value)) or abs(float(value)) >= 10**8:
         raise _Bad(f"{value!r} is too large for an amount")
     return round(float(value), 2)
 
@@ -1180,6 +1180,9 @@ class _Collector:
             length = getattr(columns[key].type, "length", None)
             if isinstance(value, str) and length is not None and len(value) > length:
                 self.error(f"{path}.{key}", f"longer than {length} characters")
+                continue
+            if isinstance(value, str) and "\x00" in value:
+                self.error(f"{path}.{key}", "contains a NUL character")
                 continue
             values[key] = value
         values.update(extra or {})

@@ -32,6 +32,9 @@ def _text_arg(name: str) -> str | None:
         return None
     if len(value) > 200:
         raise BadRequestError(f"{name} is longer than 200 characters", error_code=f"bad_{name}")
+    if "\x00" in value:
+        # PostgreSQL text can't hold NUL; refuse it here rather than fail in the database.
+        raise BadRequestError(f"{name} contains a NUL character", error_code=f"bad_{name}")
     return value.strip()
 
 
@@ -118,7 +121,10 @@ def _listing(
     return jsonify(list_page(page).as_hsds())
 
 
-def _found(record: dict[str, Any] | None, what: str) -> Any:
+def _detail(lookup: Callable[[str], dict[str, Any] | None], record_id: str, what: str) -> Any:
+    # Ids are short; anything else can't name a record (and NUL can't reach PostgreSQL).
+    usable = len(record_id) <= 100 and "\x00" not in record_id
+    record = lookup(record_id) if usable else None
     if record is None:
         raise BadRequestError(f"no public {what} with that id", error_code="not_found", status=404)
     return jsonify(record)
@@ -144,7 +150,7 @@ def services() -> Any:
 @bp.get("/services/<service_id>")
 def service(service_id: str) -> Any:
     """One public service, fully nested."""
-    return _found(queries.get_service(service_id), "service")
+    return _detail(queries.get_service, service_id, "service")
 
 
 @bp.get("/service_at_locations")
@@ -173,7 +179,7 @@ def service_at_locations() -> Any:
 @bp.get("/service_at_locations/<link_id>")
 def service_at_location(link_id: str) -> Any:
     """One public service_at_location with its service and location nested."""
-    return _found(queries.get_service_at_location(link_id), "service_at_location")
+    return _detail(queries.get_service_at_location, link_id, "service_at_location")
 
 
 @bp.get("/organizations")
@@ -193,8 +199,12 @@ def organizations() -> Any:
 @bp.get("/organizations/<organization_id>")
 def organization(organization_id: str) -> Any:
     """One organization with its public services (fully nested with `full_service`)."""
-    record = queries.get_organization(organization_id, full_service=_bool_arg("full_service"))
-    return _found(record, "organization")
+    full_service = _bool_arg("full_service")
+    return _detail(
+        lambda record_id: queries.get_organization(record_id, full_service=full_service),
+        organization_id,
+        "organization",
+    )
 
 
 @bp.get("/taxonomies")
@@ -208,7 +218,7 @@ def taxonomies() -> Any:
 @bp.get("/taxonomies/<taxonomy_id>")
 def taxonomy(taxonomy_id: str) -> Any:
     """One taxonomy."""
-    return _found(queries.get_taxonomy(taxonomy_id), "taxonomy")
+    return _detail(queries.get_taxonomy, taxonomy_id, "taxonomy")
 
 
 @bp.get("/taxonomy_terms")
@@ -227,4 +237,4 @@ def taxonomy_terms() -> Any:
 @bp.get("/taxonomy_terms/<term_id>")
 def taxonomy_term(term_id: str) -> Any:
     """One taxonomy term with its taxonomy."""
-    return _found(queries.get_taxonomy_term(term_id), "taxonomy_term")
+    return _detail(queries.get_taxonomy_term, term_id, "taxonomy_term")
