@@ -2,7 +2,9 @@
 
 Only public listings are served: services that are active and not archived (and what hangs off
 them). Every list is paginated in SQL, then the page's rows are loaded with `selectinload`, so a
-page costs a fixed number of queries however many records it holds.
+page costs a fixed number of queries however many records it holds. Lists are ordered by id
+(service_at_locations by service, then location): stable for clients that page through
+everything, and walked in index order (`ix_service_status_archived_at_id`) at any size.
 """
 
 from __future__ import annotations
@@ -259,9 +261,9 @@ def list_services(
             {"id": row.id, "last_modified": hsds.format_datetime(row.last_modified)} for row in rows
         ]
         return Page(contents, total, request)
-    total, ids = _page_of_ids(
-        sa.select(Service.id).where(*conditions), (Service.name, Service.id), request
-    )
+    # Equivalent orders; with one organization, naming it first steers SQLite to that index.
+    order = (Service.organization_id, Service.id) if filters.organization_id else (Service.id,)
+    total, ids = _page_of_ids(sa.select(Service.id).where(*conditions), order, request)
     services = _load_services(ids, full=full)
     if full:
         return Page(hsds.services_with_records(services, public=True), total, request)
@@ -342,16 +344,18 @@ def list_service_at_locations(
     place: Place | None = None,
 ) -> Page:
     """A page of public service_at_locations (list shape, or fully nested with `full`)."""
-    statement = (
-        sa.select(ServiceAtLocation.id)
-        .join(Service, Service.id == ServiceAtLocation.service_id)
-        .join(Location, Location.id == ServiceAtLocation.location_id)
+    statement = sa.select(ServiceAtLocation.id).join(
+        Service, Service.id == ServiceAtLocation.service_id
     )
     # Search also matches the place's name: "civic center" finds what happens there.
     conditions = service_conditions(filters, also_search=(Location.name,))
     if place is not None:
         conditions += _place_conditions(place)
-    order = (Service.name, Location.name, ServiceAtLocation.id)
+    if filters.search or (place is not None and place.proximity_m is not None):
+        # Only these read the location; counting without the join is much cheaper.
+        statement = statement.join(Location, Location.id == ServiceAtLocation.location_id)
+    # Service, then location: walks the public-service index in order, no sort of the whole set.
+    order = (Service.id, ServiceAtLocation.location_id)
     if place is not None and place.proximity_m is not None:
         total, ids = _within(statement.where(*conditions), place, request)
     else:
@@ -455,7 +459,7 @@ def list_organizations(
         )
     total, ids = _page_of_ids(
         sa.select(Organization.id).where(*conditions),
-        (Organization.name, Organization.id),
+        (Organization.id,),
         request,
     )
     if not (full or full_service):
@@ -475,11 +479,10 @@ def _organization_records(ids: Sequence[str], *, full_service: bool) -> list[dic
         ).all(),
         ids,
     )
-    service_ids = list(
+    # Sorted here, not in SQL: ORDER BY id would tempt SQLite off the organization index.
+    service_ids = sorted(
         db.session.scalars(
-            sa.select(Service.id)
-            .where(Service.organization_id.in_(ids), public_services())
-            .order_by(Service.name, Service.id)
+            sa.select(Service.id).where(Service.organization_id.in_(ids), public_services())
         )
     )
     services = _load_services(service_ids, full=full_service)
