@@ -12,12 +12,14 @@ from flask.testing import FlaskClient
 from geopy.distance import great_circle
 
 from support_hub.db import utcnow
-from support_hub.directory import hsds
+from support_hub.directory import hsds, hsds_queries
 from support_hub.directory.models import (
     Address,
     Category,
     Location,
     Service,
+    ServiceArea,
+    ServiceAreaScope,
     ServiceAtLocation,
     ServiceStatus,
 )
@@ -401,3 +403,55 @@ def test_nul_characters_are_refused_before_they_reach_the_database(client: Flask
         "taxonomy_terms",
     ):
         assert get_json(client, f"/hsds/{kind}/a%00b", status=404)["error"]["code"] == "not_found"
+
+
+def test_postcode_keeps_services_whose_areas_cover_it(
+    client: FlaskClient, directory: Directory
+) -> None:
+    page = get_json(client, "/hsds/service_at_locations?postcode=02114&per_page=200")
+    found = {item["service_id"] for item in page["contents"]}
+    assert found
+    for service_id in found:
+        areas = db.session.scalars(
+            sa.select(ServiceArea).where(ServiceArea.service_id == service_id)
+        ).all()
+        assert not areas or any(
+            a.scope is ServiceAreaScope.NATIONAL or a.state_code == "MA" for a in areas
+        )
+    elsewhere = db.session.scalars(
+        sa.select(ServiceAtLocation.id)
+        .join(ServiceArea, ServiceArea.service_id == ServiceAtLocation.service_id)
+        .where(ServiceArea.scope == ServiceAreaScope.STATE, ServiceArea.state_code != "MA")
+    ).all()
+    assert elsewhere, "the demo slice has state-bound services outside MA"
+    assert not set(elsewhere) & {item["id"] for item in page["contents"]}
+
+
+def test_proximity_combines_with_search_and_filters(
+    client: FlaskClient, directory: Directory
+) -> None:
+    near = get_json(client, "/hsds/service_at_locations?postcode=02114&proximity=8000&per_page=200")
+    first = near["contents"][0]
+    word = first["location"]["name"].split()[-1]
+    searched = get_json(
+        client,
+        f"/hsds/service_at_locations?postcode=02114&proximity=8000&search={word}&per_page=200",
+    )
+    assert first["id"] in {item["id"] for item in searched["contents"]}
+    assert searched["total_items"] <= near["total_items"]
+    term = hsds.vocabulary_term_for(Category.SUPPORT_GROUP)
+    groups = get_json(
+        client,
+        f"/hsds/service_at_locations?postcode=02114&proximity=8000&taxonomy_term_id={term.id}&per_page=200",
+    )
+    for item in groups["contents"]:
+        assert db.session.get(Service, item["service_id"]).category is Category.SUPPORT_GROUP  # type: ignore[union-attr]
+    centre = hsds_queries.lookup_postcode("02114", None)
+    distances = [
+        great_circle(
+            (centre.latitude, centre.longitude),
+            (item["location"]["latitude"], item["location"]["longitude"]),
+        ).meters
+        for item in near["contents"]
+    ]
+    assert distances == sorted(distances), "nearest first"

@@ -176,15 +176,19 @@ def _vocabulary_condition(term: hsds.VocabularyTerm) -> sa.ColumnElement[bool]:
     return sa.type_coerce(_FACET_COLUMNS[term.facet], sa.Integer) != 0
 
 
+def _search_condition(search: str, also_search: Sequence[Any] = ()) -> sa.ColumnElement[bool]:
+    text = search.strip()
+    columns = (Service.name, Service.alternate_name, Service.description, *also_search)
+    return sa.or_(*[_contains(column, text) for column in columns])
+
+
 def service_conditions(
     filters: ServiceFilter, *, also_search: Sequence[Any] = ()
 ) -> list[sa.ColumnElement[bool]]:
     """SQL conditions on `Service` for the HSDS service filters (public listings only)."""
     conditions = [public_services()]
     if filters.search:
-        text = filters.search.strip()
-        columns = (Service.name, Service.alternate_name, Service.description, *also_search)
-        conditions.append(sa.or_(*[_contains(column, text) for column in columns]))
+        conditions.append(_search_condition(filters.search, also_search))
     if filters.taxonomy_term_id:
         term = hsds.VOCABULARY_BY_ID.get(filters.taxonomy_term_id)
         if term is not None:
@@ -306,7 +310,8 @@ def lookup_postcode(postcode: str, proximity: str | None) -> Place:
     return Place(code, match["state"], float(match["lat"]), float(match["long"]), meters)
 
 
-def _place_conditions(place: Place) -> list[sa.ColumnElement[bool]]:
+def _area_conditions(place: Place) -> list[sa.ColumnElement[bool]]:
+    """HSDS: when a service has service areas, the postcode must fall in one of them."""
     covered_services = sa.select(ServiceArea.service_id).where(
         sa.or_(
             ServiceArea.scope == ServiceAreaScope.NATIONAL,
@@ -316,24 +321,12 @@ def _place_conditions(place: Place) -> list[sa.ColumnElement[bool]]:
             ),
         )
     )
-    # HSDS: when a service has service areas, the postcode must fall in one of them.
-    conditions: list[sa.ColumnElement[bool]] = [
+    return [
         sa.or_(
             ~sa.exists().where(ServiceArea.service_id == Service.id),
             Service.id.in_(covered_services),
         )
     ]
-    if place.proximity_m is not None:
-        # An indexed bounding box first; the exact distance is checked on the candidates.
-        dlat = place.proximity_m / METERS_PER_DEGREE_LATITUDE
-        dlng = dlat / max(math.cos(math.radians(place.latitude)), 0.01)
-        conditions += [
-            Location.latitude.between(place.latitude - dlat, place.latitude + dlat),
-            Location.longitude.between(place.longitude - dlng, place.longitude + dlng),
-            # Matching by distance would reveal where a confidential location is.
-            Location.confidential.is_(False),
-        ]
-    return conditions
 
 
 def list_service_at_locations(
@@ -343,39 +336,103 @@ def list_service_at_locations(
     full: bool = False,
     place: Place | None = None,
 ) -> Page:
-    """A page of public service_at_locations (list shape, or fully nested with `full`)."""
-    statement = sa.select(ServiceAtLocation.id).join(
-        Service, Service.id == ServiceAtLocation.service_id
-    )
-    # Search also matches the place's name: "civic center" finds what happens there.
-    conditions = service_conditions(filters, also_search=(Location.name,))
-    if place is not None:
-        conditions += _place_conditions(place)
-    if filters.search or (place is not None and place.proximity_m is not None):
-        # Only these read the location; counting without the join is much cheaper.
-        statement = statement.join(Location, Location.id == ServiceAtLocation.location_id)
-    # Service, then location: walks the public-service index in order, no sort of the whole set.
-    order = (Service.id, ServiceAtLocation.location_id)
+    """A page of public service_at_locations (list shape, or fully nested with `full`).
+
+    With a `place` the postcode must fall in the service's areas (if it has any); with a
+    proximity too, results are the non-confidential locations within it, nearest first.
+    """
     if place is not None and place.proximity_m is not None:
-        total, ids = _within(statement.where(*conditions), place, request)
+        total, ids = _nearby(filters, place, request)
     else:
+        statement = sa.select(ServiceAtLocation.id).join(
+            Service, Service.id == ServiceAtLocation.service_id
+        )
+        # Search also matches the place's name: "civic center" finds what happens there.
+        conditions = service_conditions(filters, also_search=(Location.name,))
+        if filters.search:
+            # Only search reads the location; counting without the join is much cheaper.
+            statement = statement.join(Location, Location.id == ServiceAtLocation.location_id)
+        if place is not None:
+            conditions += _area_conditions(place)
+        # Service, then location: walks the public-service index in order, no sort of the set.
+        order = (Service.id, ServiceAtLocation.location_id)
         total, ids = _page_of_ids(statement.where(*conditions), order, request)
     links = _load_links(ids, full=full)
     contents = _link_records(links) if full else [_link_summary(link) for link in links]
     return Page(contents, total, request)
 
 
-def _within(statement: sa.Select[Any], place: Place, request: PageRequest) -> tuple[int, list[str]]:
-    """Exact great-circle filter over the bounding-box candidates, nearest first."""
-    candidates = db.session.execute(
-        statement.with_only_columns(ServiceAtLocation.id, Location.latitude, Location.longitude)
+def _nearby(filters: ServiceFilter, place: Place, request: PageRequest) -> tuple[int, list[str]]:
+    """Service_at_locations within `place.proximity_m`, nearest first, in three indexed steps.
+
+    Locations in a bounding box (coordinate index), then the links at them (location index),
+    then which of their services pass the filters (primary key). One joined query would let a
+    planner without statistics walk every public service instead.
+    """
+    radius = place.proximity_m or 0.0
+    dlat = radius / METERS_PER_DEGREE_LATITUDE
+    dlng = dlat / max(math.cos(math.radians(place.latitude)), 0.01)
+    boxed = db.session.execute(
+        sa.select(Location.id, Location.name, Location.latitude, Location.longitude).where(
+            Location.latitude.between(place.latitude - dlat, place.latitude + dlat),
+            Location.longitude.between(place.longitude - dlng, place.longitude + dlng),
+            # Matching by distance would reveal where a confidential location is.
+            Location.confidential.is_(False),
+        )
     ).all()
     origin = (place.latitude, place.longitude)
-    near = sorted(
-        (great_circle(origin, (row.latitude, row.longitude)).meters, row.id) for row in candidates
-    )
-    ids = [row_id for meters, row_id in near if meters <= (place.proximity_m or 0)]
-    return len(ids), ids[request.offset : request.offset + request.per_page]
+    distance = {
+        row.id: meters
+        for row in boxed
+        if (meters := great_circle(origin, (row.latitude, row.longitude)).meters) <= radius
+    }
+    names = {row.id: (row.name or "").lower() for row in boxed}
+    links = [
+        row
+        for chunk in _chunks(sorted(distance))
+        for row in db.session.execute(
+            sa.select(
+                ServiceAtLocation.id, ServiceAtLocation.service_id, ServiceAtLocation.location_id
+            ).where(ServiceAtLocation.location_id.in_(chunk))
+        )
+    ]
+    unsearched = ServiceFilter(**{**filters.__dict__, "search": None})
+    conditions = service_conditions(unsearched) + _area_conditions(place)
+    service_ids = sorted({row.service_id for row in links})
+    passing = {
+        service_id
+        for chunk in _chunks(service_ids)
+        for service_id in db.session.scalars(
+            sa.select(Service.id).where(Service.id.in_(chunk), *conditions)
+        )
+    }
+    if filters.search:
+        # Same rule as the SQL search: service text, or the place's name.
+        text = filters.search.strip().lower()
+        by_text = {
+            service_id
+            for chunk in _chunks(sorted(passing))
+            for service_id in db.session.scalars(
+                sa.select(Service.id).where(
+                    Service.id.in_(chunk), _search_condition(filters.search)
+                )
+            )
+        }
+        links = [
+            row
+            for row in links
+            if row.service_id in by_text
+            or (row.service_id in passing and text in names[row.location_id])
+        ]
+    else:
+        links = [row for row in links if row.service_id in passing]
+    ordered = [row.id for row in sorted(links, key=lambda row: (distance[row.location_id], row.id))]
+    return len(ordered), ordered[request.offset : request.offset + request.per_page]
+
+
+def _chunks(items: Sequence[str], size: int = 500) -> Iterator[Sequence[str]]:
+    for start in range(0, len(items), size):
+        yield items[start : start + size]
 
 
 def _load_links(ids: Sequence[str], *, full: bool) -> list[ServiceAtLocation]:
