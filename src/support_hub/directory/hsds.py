@@ -378,10 +378,10 @@ def load_attributes(link_ids: Iterable[str]) -> dict[str, list[Attribute]]:
     """Stored attribute rows (foreign taxonomy terms) for the given records, in a few queries."""
     ids = sorted(set(link_ids))
     found: dict[str, list[Attribute]] = {}
-    for start in range(0, len(ids), 500):
+    for chunk in chunked(ids):
         rows = db.session.scalars(
             sa.select(Attribute)
-            .where(Attribute.link_id.in_(ids[start : start + 500]))
+            .where(Attribute.link_id.in_(chunk))
             .options(
                 selectinload(Attribute.taxonomy_term).selectinload(TaxonomyTerm.taxonomy_detail)
             )
@@ -821,10 +821,10 @@ def iter_export(
     ids = db.session.scalars(
         sa.select(Service.id).where(Service.archived_at.is_(None)).order_by(Service.id)
     ).all()
-    for start in range(0, len(ids), batch_size):
+    for chunk in chunked(ids, batch_size):
         services = db.session.scalars(
             sa.select(Service)
-            .where(Service.id.in_(ids[start : start + batch_size]))
+            .where(Service.id.in_(chunk))
             .options(*full_service_options())
             .order_by(Service.id)
         ).all()
@@ -1514,10 +1514,8 @@ def _existing_ids(model: type[Base], ids: Iterable[str]) -> set[str]:
     wanted = sorted(set(ids))
     found: set[str] = set()
     column = model.id  # type: ignore[attr-defined]
-    for start in range(0, len(wanted), 500):
-        found.update(
-            db.session.scalars(sa.select(column).where(column.in_(wanted[start : start + 500])))
-        )
+    for chunk in chunked(wanted):
+        found.update(db.session.scalars(sa.select(column).where(column.in_(chunk))))
     return found
 
 
@@ -1576,11 +1574,11 @@ def _check_service_locations(collector: _Collector) -> None:
                 )
             )
     service_ids = sorted({str(pair[0]) for pair in seen})
-    for start in range(0, len(service_ids), 500):
+    for chunk in chunked(service_ids):
         rows = db.session.execute(
             sa.select(
                 ServiceAtLocation.id, ServiceAtLocation.service_id, ServiceAtLocation.location_id
-            ).where(ServiceAtLocation.service_id.in_(service_ids[start : start + 500]))
+            ).where(ServiceAtLocation.service_id.in_(chunk))
         ).all()
         for row in rows:
             mine = seen.get((row.service_id, row.location_id))
@@ -1627,9 +1625,9 @@ def _write(collector: _Collector, result: ImportResult) -> None:
         table = _TABLE_NAMES[model]
         existing: dict[str, Base] = {}
         ids = [row.id for row in rows]
-        for start in range(0, len(ids), 500):
+        for chunk in chunked(ids):
             for obj in db.session.scalars(
-                sa.select(model).where(model.id.in_(ids[start : start + 500]))  # type: ignore[attr-defined]
+                sa.select(model).where(model.id.in_(chunk))  # type: ignore[attr-defined]
             ):
                 existing[obj.id] = obj  # type: ignore[attr-defined]
         created = updated = 0
@@ -1689,7 +1687,7 @@ def _prune(collector: _Collector, result: ImportResult) -> None:
     link_ids = {p.id for p in pending.values() if p.model is ServiceAtLocation}
     stale_links = {
         row_id
-        for chunk in _chunks(service_ids)
+        for chunk in chunked(service_ids)
         for row_id in db.session.scalars(
             sa.select(ServiceAtLocation.id).where(ServiceAtLocation.service_id.in_(chunk))
         )
@@ -1706,7 +1704,7 @@ def _prune(collector: _Collector, result: ImportResult) -> None:
                 continue
             gone: list[str] = []
             unlinked: list[str] = []
-            for chunk in _chunks(owner_ids):
+            for chunk in chunked(owner_ids):
                 rows = db.session.execute(
                     sa.select(*[getattr(model, name) for name in ("id", *links)]).where(
                         getattr(model, column).in_(chunk)
@@ -1719,21 +1717,21 @@ def _prune(collector: _Collector, result: ImportResult) -> None:
                         continue
                     others = any(getattr(row, name) for name in links if name != column)
                     (unlinked if listed is not None or others else gone).append(row.id)
-            for chunk in _chunks(unlinked):
+            for chunk in chunked(unlinked):
                 db.session.execute(
                     sa.update(model).where(model.id.in_(chunk)).values({column: None})  # type: ignore[attr-defined]
                 )
-            for chunk in _chunks(gone):
+            for chunk in chunked(gone):
                 db.session.execute(sa.delete(model).where(model.id.in_(chunk)))  # type: ignore[attr-defined]
             if gone:
                 deleted[_TABLE_NAMES[model]] = deleted.get(_TABLE_NAMES[model], 0) + len(gone)
-    for chunk in _chunks(sorted(stale_links)):
+    for chunk in chunked(sorted(stale_links)):
         db.session.execute(sa.delete(ServiceAtLocation).where(ServiceAtLocation.id.in_(chunk)))
     if stale_links:
         deleted["service_at_location"] = len(stale_links)
     stale_attributes = [
         row_id
-        for chunk in _chunks(sorted(set(service_ids) | link_ids | stale_links))
+        for chunk in chunked(sorted(set(service_ids) | link_ids | stale_links))
         for row_id in db.session.scalars(
             sa.select(Attribute.id).where(
                 Attribute.link_id.in_(chunk),
@@ -1742,14 +1740,15 @@ def _prune(collector: _Collector, result: ImportResult) -> None:
         )
         if (Attribute, row_id) not in pending
     ]
-    for chunk in _chunks(stale_attributes):
+    for chunk in chunked(stale_attributes):
         db.session.execute(sa.delete(Attribute).where(Attribute.id.in_(chunk)))
     if stale_attributes:
         deleted["attribute"] = len(stale_attributes)
     result.deleted = deleted
 
 
-def _chunks(items: Sequence[str], size: int = 500) -> Iterator[Sequence[str]]:
+def chunked(items: Sequence[str], size: int = 500) -> Iterator[Sequence[str]]:
+    """`items` in slices of `size` (SQL IN lists stay a sensible length)."""
     for start in range(0, len(items), size):
         yield items[start : start + size]
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable, Iterator, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, TypeVar
 
@@ -120,13 +120,6 @@ class TermFilter:
     taxonomy_id: str | None = None
     parent_id: str | None = None
     top_only: bool = False
-
-
-@dataclass
-class _Fixed:
-    """Records that live in code (our vocabulary), listed before the database's rows."""
-
-    records: list[dict[str, Any]] = field(default_factory=list)
 
 
 def public_services() -> sa.ColumnElement[bool]:
@@ -389,7 +382,7 @@ def _nearby(filters: ServiceFilter, place: Place, request: PageRequest) -> tuple
     names = {row.id: (row.name or "").lower() for row in boxed}
     links = [
         row
-        for chunk in _chunks(sorted(distance))
+        for chunk in hsds.chunked(sorted(distance))
         for row in db.session.execute(
             sa.select(
                 ServiceAtLocation.id, ServiceAtLocation.service_id, ServiceAtLocation.location_id
@@ -401,7 +394,7 @@ def _nearby(filters: ServiceFilter, place: Place, request: PageRequest) -> tuple
     service_ids = sorted({row.service_id for row in links})
     passing = {
         service_id
-        for chunk in _chunks(service_ids)
+        for chunk in hsds.chunked(service_ids)
         for service_id in db.session.scalars(
             sa.select(Service.id).where(Service.id.in_(chunk), *conditions)
         )
@@ -411,7 +404,7 @@ def _nearby(filters: ServiceFilter, place: Place, request: PageRequest) -> tuple
         text = filters.search.strip().lower()
         by_text = {
             service_id
-            for chunk in _chunks(sorted(passing))
+            for chunk in hsds.chunked(sorted(passing))
             for service_id in db.session.scalars(
                 sa.select(Service.id).where(
                     Service.id.in_(chunk), _search_condition(filters.search)
@@ -428,11 +421,6 @@ def _nearby(filters: ServiceFilter, place: Place, request: PageRequest) -> tuple
         links = [row for row in links if row.service_id in passing]
     ordered = [row.id for row in sorted(links, key=lambda row: (distance[row.location_id], row.id))]
     return len(ordered), ordered[request.offset : request.offset + request.per_page]
-
-
-def _chunks(items: Sequence[str], size: int = 500) -> Iterator[Sequence[str]]:
-    for start in range(0, len(items), size):
-        yield items[start : start + size]
 
 
 def _load_links(ids: Sequence[str], *, full: bool) -> list[ServiceAtLocation]:
