@@ -12,7 +12,7 @@ from flask.testing import FlaskClient
 from geopy.distance import great_circle
 
 from support_hub.db import utcnow
-from support_hub.directory import hsds, hsds_queries
+from support_hub.directory import hsds, hsds_import, hsds_queries
 from support_hub.directory.models import (
     Address,
     Category,
@@ -279,7 +279,7 @@ def test_filters_by_an_imported_taxonomy(client: FlaskClient, directory: Directo
             },
         }
     )
-    assert hsds.import_services([record]).ok
+    assert hsds_import.import_services([record]).ok
     assert all_ids(client, f"/hsds/services?taxonomy_term_id={term_id}") == [record["id"]]
     assert all_ids(client, f"/hsds/services?taxonomy_id={taxonomy_id}") == [record["id"]]
     assert taxonomy_id in all_ids(client, "/hsds/taxonomies")

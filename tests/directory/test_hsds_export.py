@@ -6,7 +6,7 @@ from typing import Any
 
 import sqlalchemy as sa
 
-from support_hub.directory import hsds
+from support_hub.directory import hsds, hsds_import
 from support_hub.directory.models import (
     Audience,
     Category,
@@ -107,7 +107,7 @@ def test_round_trip_into_an_empty_directory_gives_the_same_export() -> None:
     empty_directory()
     assert hsds.export_services() == []
 
-    result = hsds.import_services(before)
+    result = hsds_import.import_services(before)
 
     assert result.ok, result.errors[:5]
     assert result.warnings == []
@@ -122,7 +122,7 @@ def test_export_command_writes_a_json_array_of_services(cli: Any, tmp_path: Path
     result = cli.invoke(args=["hsds", "export", str(path)])
 
     assert result.exit_code == 0, result.output
-    records = hsds.read_records(path)
+    records = hsds_import.read_records(path)
     assert [r["id"] for r in records] == [r["id"] for r in hsds.export_services()]
     assert f"Exported {len(records)} services" in result.output
 
@@ -137,7 +137,7 @@ def test_a_service_area_given_only_as_a_scope_exports_as_an_hsds_extent() -> Non
 
     record = next(r for r in hsds.export_services() if r["id"] == service.id)
     empty_directory()
-    result = hsds.import_services([record])
+    result = hsds_import.import_services([record])
 
     assert [(a["extent"], a["extent_type"]) for a in record["service_areas"]] == [
         ("US-MA", "state")

@@ -9,7 +9,7 @@ import pytest
 import sqlalchemy as sa
 from flask.testing import FlaskCliRunner
 
-from support_hub.directory import hsds
+from support_hub.directory import hsds, hsds_import
 from support_hub.directory.models import (
     Attribute,
     Audience,
@@ -93,7 +93,7 @@ def test_each_specification_example_imports_and_exports_valid_records(
 ) -> None:
     records = spec_records(shared_dir, name)
 
-    result = hsds.import_services(records, default_category=Category.COUNSELING)
+    result = hsds_import.import_services(records, default_category=Category.COUNSELING)
 
     assert result.ok, result.errors
     exported = hsds.export_services(include_confidential=True)
@@ -107,7 +107,7 @@ def test_each_specification_example_imports_and_exports_valid_records(
 def test_the_full_service_example_keeps_every_field_we_model(shared_dir: Path) -> None:
     records = spec_services(shared_dir)
 
-    assert hsds.import_services(records, default_category=Category.COUNSELING).ok
+    assert hsds_import.import_services(records, default_category=Category.COUNSELING).ok
 
     service = hsds.export_services(include_confidential=True)[0]
     original = records[0]
@@ -137,10 +137,10 @@ def test_the_full_service_example_keeps_every_field_we_model(shared_dir: Path) -
 @pytest.mark.parametrize("name", SPEC_EXAMPLES)
 def test_specification_examples_round_trip_to_a_fixed_point(shared_dir: Path, name: str) -> None:
     records = spec_records(shared_dir, name)
-    assert hsds.import_services(records, default_category=Category.COUNSELING).ok
+    assert hsds_import.import_services(records, default_category=Category.COUNSELING).ok
     first = hsds.export_services(include_confidential=True)
 
-    again = hsds.import_services(first)
+    again = hsds_import.import_services(first)
 
     assert again.ok, again.errors
     assert sum(again.created.values()) == 0
@@ -149,7 +149,7 @@ def test_specification_examples_round_trip_to_a_fixed_point(shared_dir: Path, na
 
 
 def test_import_warns_about_what_it_does_not_keep(shared_dir: Path) -> None:
-    result = hsds.import_services(
+    result = hsds_import.import_services(
         spec_services(shared_dir)[:1], default_category=Category.COUNSELING
     )
 
@@ -164,7 +164,7 @@ def test_import_warns_about_what_it_does_not_keep(shared_dir: Path) -> None:
 
 
 def test_foreign_taxonomy_terms_are_kept_as_terms_and_attributes(shared_dir: Path) -> None:
-    assert hsds.import_services(
+    assert hsds_import.import_services(
         spec_services(shared_dir)[:1], default_category=Category.COUNSELING
     ).ok
     term = db.session.get(TaxonomyTerm, "3f7b145d-84af-42d7-8fae-eaca714b02b2")
@@ -196,7 +196,7 @@ def test_support_hub_terms_map_back_to_typed_columns() -> None:
         ],
     )
 
-    result = hsds.import_services([record])
+    result = hsds_import.import_services([record])
 
     assert result.ok, result.errors
     service = db.session.get(Service, record["id"])
@@ -215,8 +215,8 @@ def test_support_hub_terms_map_back_to_typed_columns() -> None:
 def test_a_service_without_a_category_is_an_error_unless_a_default_is_given() -> None:
     record = small_record(attributes=[])
 
-    refused = hsds.import_services([record])
-    accepted = hsds.import_services([record], default_category=Category.NUTRITION)
+    refused = hsds_import.import_services([record])
+    accepted = hsds_import.import_services([record], default_category=Category.NUTRITION)
 
     assert [(e.index, e.path) for e in refused.errors] == [(0, "$.attributes")]
     assert accepted.ok
@@ -241,7 +241,7 @@ def test_invalid_records_return_row_level_errors_and_write_nothing() -> None:
     too_long = small_record(id="5e0c7a1e-2d3f-4e5a-8b9c-0d1e2f3a4b5c", name="x" * 300)
     bad_date = small_record(id="6e0c7a1e-2d3f-4e5a-8b9c-0d1e2f3a4b5c", assured_date="31/12/2024")
 
-    result = hsds.import_services([good, bad_schema, dangling, too_long, bad_date])
+    result = hsds_import.import_services([good, bad_schema, dangling, too_long, bad_date])
 
     assert not result.ok
     where = {(e.index, e.path) for e in result.errors}
@@ -267,7 +267,7 @@ def test_a_link_to_a_record_in_neither_import_nor_directory_is_an_error() -> Non
     del no_org["organization"]
     no_org["organization_id"] = "9e0c7a1e-2d3f-4e5a-8b9c-0d1e2f3a4b5c"
 
-    result = hsds.import_services([dangling, no_org])
+    result = hsds_import.import_services([dangling, no_org])
 
     messages = {(e.index, e.path): e.message for e in result.errors}
     assert (
@@ -292,7 +292,7 @@ def test_a_link_to_a_record_already_in_the_directory_is_accepted() -> None:
     del record["organization"]
     record["organization_id"] = organization_id
 
-    result = hsds.import_services([record])
+    result = hsds_import.import_services([record])
 
     assert result.ok, result.errors
     service = db.session.get(Service, record["id"])
@@ -303,11 +303,13 @@ def test_a_link_to_a_record_already_in_the_directory_is_accepted() -> None:
 def test_importing_the_same_data_twice_changes_nothing_the_second_time(shared_dir: Path) -> None:
     load_small_seed()
     records = hsds.export_services(include_confidential=True) + spec_services(shared_dir)
-    first = hsds.import_services(records, default_category=Category.COUNSELING)
+    first = hsds_import.import_services(records, default_category=Category.COUNSELING)
     assert first.ok
     before = snapshot()
 
-    second = hsds.import_services(copy.deepcopy(records), default_category=Category.COUNSELING)
+    second = hsds_import.import_services(
+        copy.deepcopy(records), default_category=Category.COUNSELING
+    )
 
     assert second.ok
     assert sum(second.created.values()) == 0
@@ -316,10 +318,10 @@ def test_importing_the_same_data_twice_changes_nothing_the_second_time(shared_di
 
 
 def test_reimport_updates_changed_fields_by_hsds_id() -> None:
-    assert hsds.import_services([small_record()]).ok
+    assert hsds_import.import_services([small_record()]).ok
     changed = small_record(name="Thursday evening circle", status="temporarily closed")
 
-    result = hsds.import_services([changed])
+    result = hsds_import.import_services([changed])
 
     assert result.ok
     assert result.updated["service"] == 1
@@ -331,7 +333,7 @@ def test_reimport_updates_changed_fields_by_hsds_id() -> None:
 
 
 def test_a_shared_phone_keeps_every_link(shared_dir: Path) -> None:
-    assert hsds.import_services(
+    assert hsds_import.import_services(
         spec_services(shared_dir)[:1], default_category=Category.COUNSELING
     ).ok
     phone = db.session.get(Phone, "1554f2e2-a373-45db-a3fa-9fc48a61c15e")
@@ -344,7 +346,7 @@ def test_a_shared_phone_keeps_every_link(shared_dir: Path) -> None:
 
 
 def test_the_input_must_be_a_list_of_records() -> None:
-    result = hsds.import_services({"id": "x"})
+    result = hsds_import.import_services({"id": "x"})
     assert [(e.index, e.path) for e in result.errors] == [(None, "$")]
 
 
@@ -400,7 +402,7 @@ def test_import_command_rejects_a_file_that_is_not_json(
 
 
 def test_a_service_twice_in_one_import_is_an_error() -> None:
-    result = hsds.import_services([small_record(), small_record(name="Again")])
+    result = hsds_import.import_services([small_record(), small_record(name="Again")])
 
     assert [(e.index, e.path) for e in result.errors] == [(1, "$.id")]
     assert "also record 0" in result.errors[0].message
@@ -415,7 +417,7 @@ def test_reimporting_a_public_export_keeps_confidential_coordinates() -> None:
     point = (location.latitude, location.longitude)
     before = snapshot()
 
-    result = hsds.import_services(hsds.export_services())
+    result = hsds_import.import_services(hsds.export_services())
 
     assert result.ok, result.errors[:3]
     db.session.expire_all()
@@ -426,10 +428,12 @@ def test_reimporting_a_public_export_keeps_confidential_coordinates() -> None:
 
 
 def test_parse_records_reads_arrays_and_pages_and_rejects_other_text() -> None:
-    assert hsds.parse_records('[{"id": "a"}]') == [{"id": "a"}]
-    assert hsds.parse_records(b'{"contents": [{"id": "a"}], "total_items": 1}') == [{"id": "a"}]
+    assert hsds_import.parse_records('[{"id": "a"}]') == [{"id": "a"}]
+    assert hsds_import.parse_records(b'{"contents": [{"id": "a"}], "total_items": 1}') == [
+        {"id": "a"}
+    ]
     with pytest.raises(ValueError, match="Expecting value"):
-        hsds.parse_records("<html>")
+        hsds_import.parse_records("<html>")
 
 
 PHONE_A = "a1000000-0000-4000-8000-000000000001"
@@ -457,9 +461,11 @@ def record_with_children(*, phones: list[str], at_place: bool) -> dict[str, Any]
 
 
 def test_reimport_removes_what_a_service_no_longer_lists() -> None:
-    assert hsds.import_services([record_with_children(phones=[PHONE_A, PHONE_B], at_place=True)]).ok
+    assert hsds_import.import_services(
+        [record_with_children(phones=[PHONE_A, PHONE_B], at_place=True)]
+    ).ok
 
-    result = hsds.import_services([record_with_children(phones=[], at_place=False)])
+    result = hsds_import.import_services([record_with_children(phones=[], at_place=False)])
 
     assert result.ok, result.errors
     assert result.deleted == {"phone": 2, "schedule": 1, "service_at_location": 1}
@@ -474,11 +480,11 @@ def test_reimport_removes_what_a_service_no_longer_lists() -> None:
 
 
 def test_a_row_still_listed_elsewhere_only_loses_the_dropped_link() -> None:
-    assert hsds.import_services([record_with_children(phones=[PHONE_A], at_place=True)]).ok
+    assert hsds_import.import_services([record_with_children(phones=[PHONE_A], at_place=True)]).ok
     phone = db.session.get(Phone, PHONE_A)
     assert phone is not None and phone.service_at_location_id == LINK
 
-    result = hsds.import_services([record_with_children(phones=[PHONE_A], at_place=False)])
+    result = hsds_import.import_services([record_with_children(phones=[PHONE_A], at_place=False)])
 
     assert result.ok
     db.session.expire_all()
@@ -490,15 +496,15 @@ def test_a_row_still_listed_elsewhere_only_loses_the_dropped_link() -> None:
 
 def test_reimport_of_an_unchanged_file_removes_nothing() -> None:
     record = record_with_children(phones=[PHONE_A, PHONE_B], at_place=True)
-    assert hsds.import_services([record]).ok
+    assert hsds_import.import_services([record]).ok
 
-    again = hsds.import_services([record])
+    again = hsds_import.import_services([record])
 
     assert again.ok and again.deleted == {}
 
 
 def test_text_with_a_nul_character_is_a_row_error() -> None:
-    result = hsds.import_services([small_record(name="Thursday\x00circle")])
+    result = hsds_import.import_services([small_record(name="Thursday\x00circle")])
 
     assert [(e.index, e.path, e.message) for e in result.errors] == [
         (0, "$.name", "contains a NUL character")

@@ -13,7 +13,7 @@ from pathlib import Path
 import click
 from flask.cli import AppGroup
 
-from support_hub.directory import hsds
+from support_hub.directory import hsds, hsds_import
 from support_hub.directory.models import Category
 
 hsds_group = AppGroup("hsds", help="Export and import the directory as Open Referral HSDS 3.0.")
@@ -47,10 +47,10 @@ def export_command(path: Path, include_confidential: bool) -> None:
 def import_command(path: Path, default_category: str | None) -> None:
     """Validate every record in PATH, then import all of them or, on any error, none."""
     try:
-        records = hsds.read_records(path)
+        records = hsds_import.read_records(path)
     except ValueError as exc:  # JSONDecodeError and UnicodeDecodeError both are
         raise click.ClickException(f"{path} is not a JSON file: {exc}") from exc
-    result = hsds.import_services(
+    result = hsds_import.import_services(
         records, default_category=Category(default_category) if default_category else None
     )
     for warning in result.warnings:
