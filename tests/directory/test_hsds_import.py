@@ -509,3 +509,23 @@ def test_text_with_a_nul_character_is_a_row_error() -> None:
     assert [(e.index, e.path, e.message) for e in result.errors] == [
         (0, "$.name", "contains a NUL character")
     ]
+
+
+def test_our_own_records_keep_an_empty_delivery_as_it_is() -> None:
+    place = {"id": PLACE, "location_type": "physical", "name": "Hall"}
+    record = small_record(service_at_locations=[{"id": LINK, "location": place}])
+
+    assert hsds_import.import_services([record]).ok
+
+    service = db.session.get(Service, record["id"])
+    assert service is not None and service.delivery == Delivery(0)
+
+
+def test_data_from_elsewhere_gets_delivery_from_its_location_types() -> None:
+    place = {"id": PLACE, "location_type": "physical", "name": "Hall"}
+    record = small_record(attributes=[], service_at_locations=[{"id": LINK, "location": place}])
+
+    assert hsds_import.import_services([record], default_category=Category.COUNSELING).ok
+
+    service = db.session.get(Service, record["id"])
+    assert service is not None and service.delivery == Delivery.IN_PERSON

@@ -376,7 +376,7 @@ class _Collector:
         for key, value in data.items():
             if key not in known and value not in (None, "", [], {}):
                 self.warn(f"{path}.{key}", f"not stored: support_hub keeps no {table} {key}")
-        links = {key: value for key, value in (links or {}).items()}
+        links = dict(links or {})
         existing = self.pending.get((model, data["id"]))
         if existing is not None:
             for key, value in links.items():
@@ -425,6 +425,11 @@ class _Collector:
 
     def service(self, data: dict[str, Any]) -> None:
         path = "$"
+        service_id = data["id"]
+        first = self.pending.get((Service, service_id))
+        if first is not None:
+            self.error(f"{path}.id", f"service {service_id} is also record {first.index}")
+            return
         organization_id = data.get("organization_id")
         nested = data.get("organization")
         if nested is not None:
@@ -436,11 +441,6 @@ class _Collector:
             self.refer(Organization, organization_id, f"{path}.organization_id", "organization")
         else:
             self.error(path, "a service needs an organization (organization or organization_id)")
-        service_id = data["id"]
-        first = self.pending.get((Service, service_id))
-        if first is not None:
-            self.error(f"{path}.id", f"service {service_id} is also record {first.index}")
-            return
         terms, _ = self.attributes(data.get("attributes", []), path, service_id, "service")
         typed = self.typed_columns(data, terms, path)
         extra: dict[str, Any] = typed
@@ -522,7 +522,8 @@ class _Collector:
             for member, _ in by_facet.get(facet, []):
                 value |= member  # type: ignore[operator]
             typed[column] = value
-        if "delivery" not in by_facet:
+        if not terms:
+            # Not from a support_hub export (which always says), so read the location types.
             typed["delivery"] = self.inferred_delivery(data)
         return typed
 
