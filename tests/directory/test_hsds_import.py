@@ -8,6 +8,8 @@ from typing import Any
 import pytest
 import sqlalchemy as sa
 from flask.testing import FlaskCliRunner
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from support_hub.directory import hsds, hsds_import
 from support_hub.directory.models import (
@@ -503,6 +505,14 @@ def test_reimport_of_an_unchanged_file_removes_nothing() -> None:
     assert again.ok and again.deleted == {}
 
 
+def test_text_with_a_lone_surrogate_is_a_row_error() -> None:
+    records = hsds_import.parse_records('[{"name": "Circle \\udc50"}]')
+    result = hsds_import.import_services([small_record(name=records[0]["name"])])
+
+    assert [(e.index, e.path) for e in result.errors] == [(0, "$.name")]
+    assert "surrogate" in result.errors[0].message
+
+
 def test_text_with_a_nul_character_is_a_row_error() -> None:
     result = hsds_import.import_services([small_record(name="Thursday\x00circle")])
 
@@ -529,3 +539,114 @@ def test_data_from_elsewhere_gets_delivery_from_its_location_types() -> None:
 
     service = db.session.get(Service, record["id"])
     assert service is not None and service.delivery == Delivery.IN_PERSON
+
+
+_TEXT = st.text(
+    st.characters(blacklist_categories=("Cs",), blacklist_characters="\x00"),
+    min_size=1,
+    max_size=40,
+)
+
+
+@st.composite
+def generated_services(draw: st.DrawFn) -> dict[str, Any]:
+    """Valid service records in our own shape, with the vocabulary and nested rows varied."""
+    members: list[Any] = [draw(st.sampled_from(list(Category)))]
+    for flags in (Audience, Delivery, CostKind):
+        members += draw(st.lists(st.sampled_from(list(flags)), unique=True, max_size=3))
+    uuids = st.uuids().map(str)
+    record: dict[str, Any] = {
+        "id": draw(uuids),
+        "name": draw(_TEXT),
+        "status": draw(st.sampled_from([s.value for s in ServiceStatus])),
+        "description": draw(_TEXT),
+        "organization": {"id": draw(uuids), "name": draw(_TEXT), "description": draw(_TEXT)},
+        "attributes": [
+            {"id": draw(uuids), "taxonomy_term_id": hsds.vocabulary_term_for(member).id}
+            for member in members
+        ],
+        "cost_options": [
+            {
+                "id": draw(uuids),
+                "amount": draw(st.decimals(0, 9999, places=2).map(float)),
+                "currency": "USD",
+            }
+        ],
+        "schedules": [
+            {
+                "id": draw(uuids),
+                "freq": draw(st.sampled_from(["WEEKLY", "MONTHLY"])),
+                "opens_at": draw(st.times()).isoformat(timespec="seconds"),
+                "description": draw(_TEXT),
+            }
+        ],
+        "languages": [{"id": draw(uuids), "code": draw(st.sampled_from(["en", "es", "zh"]))}],
+    }
+    if draw(st.booleans()):
+        record["minimum_age"] = draw(st.integers(0, 120))
+    if draw(st.booleans()):
+        location_id = draw(uuids)
+        location: dict[str, Any] = {
+            "id": location_id,
+            "location_type": "physical",
+            "name": draw(_TEXT),
+            "latitude": draw(st.floats(-90, 90)),
+            "longitude": draw(st.floats(-180, 180)),
+            "addresses": [
+                {
+                    "id": draw(uuids),
+                    "address_1": draw(_TEXT),
+                    "city": draw(_TEXT),
+                    "state_province": "MA",
+                    "postal_code": draw(st.from_regex(r"\A[0-9]{5}\Z")),
+                    "country": "US",
+                    "address_type": "physical",
+                }
+            ],
+            "phones": [
+                {
+                    "id": draw(uuids),
+                    "number": draw(_TEXT),
+                    "extension": draw(st.integers(0, 99999)),
+                }
+            ],
+        }
+        if draw(st.booleans()):
+            location["attributes"] = [
+                {"id": draw(uuids), "taxonomy_term_id": hsds.CONFIDENTIAL_TERM.id}
+            ]
+        record["service_at_locations"] = [{"id": draw(uuids), "location": location}]
+    return record
+
+
+@settings(max_examples=25, deadline=None)
+@given(record=generated_services())
+def test_any_valid_record_reaches_a_fixed_point_after_one_round_trip(
+    record: dict[str, Any],
+) -> None:
+    assert hsds_import.import_services([record]).ok
+    export = [r for r in hsds.export_services(include_confidential=True)]
+    first = [r for r in export if r["id"] == record["id"]]
+
+    again = hsds_import.import_services(first)
+
+    assert again.ok, again.errors
+    assert (sum(again.created.values()), sum(again.updated.values()), again.deleted) == (0, 0, {})
+    export = [r for r in hsds.export_services(include_confidential=True)]
+    assert [r for r in export if r["id"] == record["id"]] == first
+    assert first[0]["name"] == record["name"]
+    assert first[0]["cost_options"][0]["amount"] == record["cost_options"][0]["amount"]
+
+
+def test_a_link_renumbered_in_the_file_replaces_the_old_one() -> None:
+    assert hsds_import.import_services([record_with_children(phones=[], at_place=True)]).ok
+    renumbered = record_with_children(phones=[], at_place=True)
+    renumbered["service_at_locations"][0]["id"] = "a1000000-0000-4000-8000-000000000009"
+
+    result = hsds_import.import_services([renumbered])
+
+    assert result.ok, result.errors
+    links = db.session.scalars(
+        sa.select(ServiceAtLocation).where(ServiceAtLocation.service_id == renumbered["id"])
+    ).all()
+    assert [link.id for link in links] == ["a1000000-0000-4000-8000-000000000009"]

@@ -100,6 +100,15 @@ class ImportResult:
         return not self.errors
 
 
+def _is_utf8(text: str) -> bool:
+    # JSON's \udXXX escapes can smuggle in half a surrogate pair, which no database stores.
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
 class _Bad(ValueError):
     """A value we can't store; the message is for the person importing."""
 
@@ -410,6 +419,9 @@ class _Collector:
                 continue
             if isinstance(value, str) and "\x00" in value:
                 self.error(f"{path}.{key}", "contains a NUL character")
+                continue
+            if isinstance(value, str) and not _is_utf8(value):
+                self.error(f"{path}.{key}", "contains a lone surrogate (not valid Unicode text)")
                 continue
             values[key] = value
         values.update(extra or {})
@@ -789,10 +801,15 @@ def _check_references(collector: _Collector) -> None:
 
 
 def _check_service_locations(collector: _Collector) -> None:
-    """One service_at_location per (service, location), across the import and the directory."""
-    links = [p for p in collector.pending.values() if p.model is ServiceAtLocation]
+    """One service_at_location per (service, location) in the import.
+
+    The directory needs no check: a service's links that the file doesn't list are removed
+    before anything is written (see `_prune`), so an old id for the same pair can't clash.
+    """
     seen: dict[tuple[str | None, str | None], str] = {}
-    for link in links:
+    for link in collector.pending.values():
+        if link.model is not ServiceAtLocation:
+            continue
         pair = (link.links.get("service_id"), link.links.get("location_id"))
         other = seen.setdefault(pair, link.id)
         if other != link.id:
@@ -801,24 +818,6 @@ def _check_service_locations(collector: _Collector) -> None:
                     link.index, link.path, f"the service is already at this location as {other}"
                 )
             )
-    service_ids = sorted({str(pair[0]) for pair in seen})
-    for chunk in chunked(service_ids):
-        rows = db.session.execute(
-            sa.select(
-                ServiceAtLocation.id, ServiceAtLocation.service_id, ServiceAtLocation.location_id
-            ).where(ServiceAtLocation.service_id.in_(chunk))
-        ).all()
-        for row in rows:
-            mine = seen.get((row.service_id, row.location_id))
-            if mine is not None and mine != row.id:
-                link = collector.pending[(ServiceAtLocation, mine)]
-                collector.errors.append(
-                    RowError(
-                        link.index,
-                        link.path,
-                        f"the service is already at this location as {row.id}",
-                    )
-                )
 
 
 def validate_records(records: Any, *, default_category: Category | None = None) -> _Collector:
@@ -854,8 +853,11 @@ def _write(collector: _Collector, result: ImportResult) -> None:
         existing: dict[str, Base] = {}
         ids = [row.id for row in rows]
         for chunk in chunked(ids):
+            # populate_existing: `_prune` may just have changed these rows behind the session.
             for obj in db.session.scalars(
-                sa.select(model).where(model.id.in_(chunk))  # type: ignore[attr-defined]
+                sa.select(model)
+                .where(model.id.in_(chunk))  # type: ignore[attr-defined]
+                .execution_options(populate_existing=True)
             ):
                 existing[obj.id] = obj  # type: ignore[attr-defined]
         created = updated = 0
@@ -993,8 +995,10 @@ def import_services(records: Any, *, default_category: Category | None = None) -
         return result
     try:
         with db.session.no_autoflush:
-            _write(collector, result)
+            # Removals first, so a row the file replaces (same service and location under a
+            # new id) is gone before its successor is inserted.
             _prune(collector, result)
+            _write(collector, result)
         db.session.commit()
     except sa.exc.SQLAlchemyError as exc:
         db.session.rollback()
