@@ -10,6 +10,8 @@ import pytest
 import sqlalchemy as sa
 from flask.testing import FlaskClient
 from geopy.distance import great_circle
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from support_hub.db import utcnow
 from support_hub.directory import hsds, hsds_import, hsds_queries
@@ -455,3 +457,44 @@ def test_proximity_combines_with_search_and_filters(
         for item in near["contents"]
     ]
     assert distances == sorted(distances), "nearest first"
+
+
+_PARAMS = [
+    "search",
+    "page",
+    "per_page",
+    "format",
+    "taxonomy_term_id",
+    "taxonomy_id",
+    "organization_id",
+    "modified_after",
+    "minimal",
+    "full",
+    "full_service",
+    "postcode",
+    "proximity",
+    "parent_id",
+    "top_only",
+]
+
+
+@settings(
+    max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    path=st.sampled_from(LIST_PATHS),
+    query=st.dictionaries(
+        st.sampled_from(_PARAMS),
+        st.one_of(
+            st.text(max_size=30), st.sampled_from(["1", "true", "02114", "ndjson", "2024-01-01"])
+        ),
+        max_size=4,
+    ),
+)
+def test_no_query_string_makes_the_api_fail(
+    client: FlaskClient, directory: Directory, path: str, query: dict[str, str]
+) -> None:
+    response = client.get(f"/hsds{path}", query_string=query)
+
+    assert response.status_code in (200, 400), (query, response.get_data(as_text=True)[:200])
+    assert response.mimetype in ("application/json", "application/x-ndjson")
