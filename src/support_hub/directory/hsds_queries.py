@@ -233,7 +233,13 @@ def _in_order(rows: Sequence[_Row], ids: Sequence[str]) -> list[_Row]:
 
 def _load_services(ids: Sequence[str], *, full: bool) -> list[Service]:
     options = hsds.full_service_options() if full else [selectinload(Service.organization)]
-    rows = db.session.scalars(sa.select(Service).where(Service.id.in_(ids)).options(*options)).all()
+    rows = [
+        row
+        for chunk in hsds.chunked(ids)
+        for row in db.session.scalars(
+            sa.select(Service).where(Service.id.in_(chunk)).options(*options)
+        )
+    ]
     return _in_order(rows, ids)
 
 
