@@ -41,6 +41,18 @@ ROUTE_ACCESS: dict[str, str | frozenset[Role]] = {
     "health.readyz": PUBLIC,
     "accounts.login": PUBLIC,
     "accounts.logout": PUBLIC,  # ending a session needs none; without one it does nothing
+    # The Open Referral HSDS 3.0 API: public, like the directory it publishes.
+    "hsds.api_info": PUBLIC,
+    "hsds.organization": PUBLIC,
+    "hsds.organizations": PUBLIC,
+    "hsds.service": PUBLIC,
+    "hsds.service_at_location": PUBLIC,
+    "hsds.service_at_locations": PUBLIC,
+    "hsds.services": PUBLIC,
+    "hsds.taxonomies": PUBLIC,
+    "hsds.taxonomy": PUBLIC,
+    "hsds.taxonomy_term": PUBLIC,
+    "hsds.taxonomy_terms": PUBLIC,
     # Twilio's webhooks: authenticated by X-Twilio-Signature (tests/sms), not a staff session.
     "sms_webhook.inbound": PUBLIC,
     "sms_webhook.status": PUBLIC,

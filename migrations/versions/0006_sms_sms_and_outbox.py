@@ -1,7 +1,7 @@
 """sms and outbox
 
 Revision ID: 0006_sms
-Revises: 0003_search
+Revises: 0004_hsds
 Create Date: 2026-11-24 22:23:39.797872
 
 """
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '0006_sms'
-down_revision = '0003_search'
+down_revision = '0004_hsds'
 branch_labels = None
 depends_on = None
 

@@ -18,6 +18,7 @@ from support_hub.config import Settings, instance_path, load_settings
 from support_hub.db import configure_sqlite_engine
 from support_hub.directory import api as directory_api
 from support_hub.directory import cli as directory_cli
+from support_hub.directory import hsds_api, hsds_cli
 from support_hub.directory import views as directory_views
 from support_hub.extensions import csrf, db, migrate
 from support_hub.outbox import cli as outbox_cli
@@ -62,12 +63,14 @@ def create_app(overrides: Mapping[str, str] | None = None) -> Flask:
     app.register_blueprint(directory_api.bp)
     app.register_blueprint(accounts_views.bp)
     app.register_blueprint(portal_views.bp)
+    app.register_blueprint(hsds_api.bp)
 
     app.cli.add_command(directory_cli.seed_command)
     app.cli.add_command(directory_cli.bench_data_command)
     app.cli.add_command(outbox_cli.worker_command)
     app.cli.add_command(accounts_cli.users_group)
     app.cli.add_command(portal_cli.listings_group)
+    app.cli.add_command(hsds_cli.hsds_group)
     return app
 
 

@@ -185,6 +185,14 @@ class Service(Base):
     __table_args__ = (
         sa.Index("ix_service_status_category", "status", "category"),
         sa.Index("ix_service_assured_date", "assured_date"),
+        # HSDS API pages: public listings in id order, and "does this organization have any".
+        sa.Index("ix_service_status_archived_at_id", "status", "archived_at", "id"),
+        sa.Index(
+            "ix_service_organization_id_status_archived_at",
+            "organization_id",
+            "status",
+            "archived_at",
+        ),
     )
 
     id: Mapped[id_pk]
@@ -344,6 +352,8 @@ class Phone(Base):
     service: Mapped[Service | None] = relationship(back_populates="phones")
     organization: Mapped[Organization | None] = relationship(back_populates="phones")
     service_at_location: Mapped[ServiceAtLocation | None] = relationship(back_populates="phones")
+    # Languages spoken on this line (HSDS phone.languages).
+    languages: Mapped[list[Language]] = relationship(viewonly=True)
 
 
 class Schedule(Base):
