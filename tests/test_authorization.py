@@ -91,6 +91,8 @@ ROUTE_ACCESS: dict[str, str | frozenset[Role]] = {
     "portal.commit_import": LISTINGS,
     "portal.import_template": LISTINGS,
     "portal.export_csv": LISTINGS,
+    "portal.import_hsds": LISTINGS,
+    "portal.export_hsds": LISTINGS,
 }
 
 # Values for URL arguments: ids that exist nowhere (an allowed role then gets a 404 from the view,

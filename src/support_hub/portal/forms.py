@@ -148,5 +148,13 @@ class ImportForm(FlaskForm):
     file = FileField("CSV file", description="UTF-8, with the template's header row.")
 
 
+class HsdsImportForm(FlaskForm):
+    file = FileField(
+        "HSDS JSON file",
+        description="An array of HSDS 3.0 service records (as exported), or an HSDS Page.",
+    )
+    dry_run = BooleanField("Only check the file (change nothing)", default=True)
+
+
 class ActionForm(FlaskForm):
     """A button that changes something: only the CSRF token."""

@@ -21,9 +21,10 @@ from werkzeug.wrappers import Response as BaseResponse
 from support_hub.accounts.auth import clock, current_actor, page_number, roles_required
 from support_hub.accounts.models import Role
 from support_hub.directory.models import Location, Organization, Service
-from support_hub.portal import bulk, places, services
+from support_hub.portal import bulk, hsds_bulk, places, services
 from support_hub.portal.forms import (
     ActionForm,
+    HsdsImportForm,
     ImportForm,
     ListingFilterForm,
     LocationForm,
@@ -37,6 +38,7 @@ bp = Blueprint("portal", __name__, url_prefix="/portal")
 
 PAGE_SIZE = 50
 MAX_UPLOAD_BYTES = 2 * 1024 * 1024
+MAX_HSDS_UPLOAD_BYTES = 50 * 1024 * 1024
 listing_staff = roles_required(Role.ADMIN, Role.COORDINATOR)
 
 
@@ -429,4 +431,52 @@ def export_csv() -> Response:
         stream_with_context(bulk.export_csv(include_archived=include_archived)),
         mimetype="text/csv",
         headers={"Content-Disposition": "attachment; filename=listings.csv"},
+    )
+
+
+@bp.route("/hsds/import", methods=["GET", "POST"])
+@listing_staff
+def import_hsds() -> tuple[str, int]:
+    """Upload Open Referral HSDS 3.0 JSON: check it (dry run) or import all of it or none."""
+    form = HsdsImportForm()
+    if not form.validate_on_submit():
+        return render_template("portal/hsds_import.html", form=form, result=None), (
+            400 if request.method == "POST" else 200
+        )
+    upload = form.file.data
+    problem = None
+    if upload is None or not getattr(upload, "filename", ""):
+        problem = "Choose an HSDS JSON file to upload."
+    else:
+        raw = upload.read(MAX_HSDS_UPLOAD_BYTES + 1)
+        if len(raw) > MAX_HSDS_UPLOAD_BYTES:
+            problem = "The file is larger than 50 MB; use `flask hsds import` for big files."
+        else:
+            try:
+                records = hsds_bulk.read_upload(raw)
+            except hsds_bulk.BadHsdsFile as exc:
+                problem = str(exc)
+    if problem is not None:
+        form.file.errors = [problem]
+        return render_template("portal/hsds_import.html", form=form, result=None), 400
+    if form.dry_run.data:
+        result = hsds_bulk.check_hsds(records)
+    else:
+        result = hsds_bulk.import_hsds(records, upload.filename, actor=current_actor())
+    status = 200 if result.ok else 422
+    return render_template(
+        "portal/hsds_import.html", form=form, result=result, dry_run=form.dry_run.data
+    ), status
+
+
+@bp.get("/hsds/export.json")
+@listing_staff
+def export_hsds() -> Response:
+    """Every listing as HSDS 3.0 JSON (confidential addresses only with ?confidential=include)."""
+    include_confidential = request.args.get("confidential") == "include"
+    chunks = hsds_bulk.export_hsds(include_confidential=include_confidential, actor=current_actor())
+    return Response(
+        stream_with_context(chunks),
+        mimetype="application/json",
+        headers={"Content-Disposition": "attachment; filename=support-hub-hsds.json"},
     )
