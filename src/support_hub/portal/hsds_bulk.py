@@ -32,7 +32,7 @@ def read_upload(raw: bytes) -> Any:
 
 
 def check_hsds(records: Any) -> ImportResult:
-    """Validate without writing anything (the dry run): the errors and warnings an import would give."""
+    """The dry run: the errors and warnings an import would give, writing nothing."""
     collector = validate_records(records)
     return ImportResult(errors=collector.errors, warnings=collector.warnings)
 
