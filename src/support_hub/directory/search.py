@@ -41,6 +41,7 @@ from support_hub.extensions import db
 
 EARTH_RADIUS_MI = 3958.7613  # mean radius (IUGG), the one geopy's great_circle uses
 MILES_PER_DEGREE_LAT = EARTH_RADIUS_MI * math.pi / 180
+METERS_PER_MILE = 1609.344
 MAX_RADIUS_MI = 250.0
 MAX_PER_PAGE = 100
 # Paging stops here: nobody reads a thousand listings, and deep pages mean reading wide rings.
@@ -194,8 +195,10 @@ def service_filters(query: SearchQuery) -> list[sa.ColumnElement[bool]]:
     return conditions
 
 
-def _local_select(query: SearchQuery, radius_mi: float) -> sa.Select[tuple[str, str, float, float]]:
-    south, north, west, east = bounding_box(query.latitude, query.longitude, radius_mi)
+def _local_select(
+    query: SearchQuery, radius_mi: float | None
+) -> sa.Select[tuple[str, str, float, float]]:
+    """Local candidates: in the bounding box of radius_mi (None: no box), passing the filters."""
     stmt = (
         sa.select(
             ServiceAtLocation.service_id,
@@ -205,12 +208,13 @@ def _local_select(query: SearchQuery, radius_mi: float) -> sa.Select[tuple[str, 
         )
         .join(ServiceAtLocation, ServiceAtLocation.location_id == Location.id)
         .join(Service, Service.id == ServiceAtLocation.service_id)
-        .where(
-            Location.latitude.between(south, north),
-            Location.longitude.between(west, east),
-            *service_filters(query),
-        )
+        .where(*service_filters(query))
     )
+    if radius_mi is not None:
+        south, north, west, east = bounding_box(query.latitude, query.longitude, radius_mi)
+        stmt = stmt.where(
+            Location.latitude.between(south, north), Location.longitude.between(west, east)
+        )
     if query.delivery:
         # Asked for in-person (search_services asks locally only then): the service must say so.
         in_person = Delivery.IN_PERSON.value
@@ -218,6 +222,34 @@ def _local_select(query: SearchQuery, radius_mi: float) -> sa.Select[tuple[str, 
     if query.text and query.text.strip():
         stmt = stmt.join(Organization, Organization.id == Service.organization_id)
     return stmt
+
+
+def _nearest_by_earth_index(
+    query: SearchQuery, needed: int
+) -> tuple[list[tuple[float, str, str]], bool]:
+    """PostgreSQL: walk the GiST index on ll_to_earth() nearest-first and stop at needed + 1.
+
+    Cube distance (a chord through the earth) grows with great-circle distance, so the index
+    order is the distance order. The earth_box (1% wider: earthdistance's sphere is a little
+    bigger than ours) bounds the walk when filters leave few matches. Returns the matches and
+    whether that is all of them within the radius.
+    """
+    here = sa.func.ll_to_earth(query.latitude, query.longitude)
+    point = sa.func.ll_to_earth(Location.latitude, Location.longitude)
+    box = sa.func.earth_box(here, query.radius_mi * METERS_PER_MILE * 1.01)
+    stmt = (
+        _local_select(query, None)
+        .where(box.op("@>", is_comparison=True)(point))
+        .order_by(point.op("<->", return_type=sa.Float)(here))
+        .limit(needed + 1)
+    )
+    found = []
+    for service_id, location_id, lat, lng in db.session.connection().execute(stmt):
+        distance = miles_between(query.latitude, query.longitude, lat, lng)
+        if distance <= query.radius_mi:
+            found.append((distance, service_id, location_id))
+    found.sort()
+    return found, len(found) <= needed
 
 
 def _nearest(
@@ -245,27 +277,36 @@ def _nearest(
 
 
 def _load_services(ids: set[str]) -> dict[str, Service]:
-    """The page's services with what a result line shows (one query per relationship)."""
+    """The page's services with what a result line shows, in one query.
+
+    Joined, not select-in: a listing has one or two phones, schedules and sites, so one wider
+    query beats five round trips (which is what costs most when the database is busy).
+    """
     if not ids:
         return {}
-    options = [
-        joinedload(Service.organization),
-        selectinload(Service.phones),
-        selectinload(Service.schedules),
-    ]
-    services = db.session.scalars(
-        sa.select(Service).where(Service.id.in_(ids)).options(*options)
-    ).all()
+    services = (
+        db.session.scalars(
+            sa.select(Service)
+            .where(Service.id.in_(ids))
+            .options(
+                joinedload(Service.organization),
+                joinedload(Service.phones),
+                joinedload(Service.schedules),
+                joinedload(Service.service_at_locations)
+                .joinedload(ServiceAtLocation.location)
+                .joinedload(Location.addresses),
+            )
+        )
+        .unique()
+        .all()
+    )
     return {s.id: s for s in services}
 
 
-def _load_locations(ids: set[str]) -> dict[str, Location]:
-    if not ids:
-        return {}
-    locations = db.session.scalars(
-        sa.select(Location).where(Location.id.in_(ids)).options(selectinload(Location.addresses))
-    ).all()
-    return {loc.id: loc for loc in locations}
+def _location_of(service: Service, location_id: str) -> Location:
+    return next(
+        sal.location for sal in service.service_at_locations if sal.location_id == location_id
+    )
 
 
 def _remote(query: SearchQuery) -> tuple[list[str], set[str], int]:
@@ -327,19 +368,22 @@ def search_services(query: SearchQuery) -> SearchResults:
     total, exact, rings = 0, True, []
     wants_local = query.delivery is None or Delivery.IN_PERSON in query.delivery
     if radius > 0 and wants_local and (page - 1) * per_page < MAX_COUNTED:
-        found, ring, rings = _nearest(query, page * per_page)
-        # When the rings stopped short of the radius the rest were not counted: "at least".
-        total, exact = len(found), ring >= radius
+        if db.session.get_bind().dialect.name == "postgresql":
+            found, exact = _nearest_by_earth_index(query, page * per_page)
+        else:
+            found, ring, rings = _nearest(query, page * per_page)
+            # When the rings stopped short of the radius the rest were not counted: "at least".
+            exact = ring >= radius
+        total = len(found)
         chosen = found[(page - 1) * per_page : page * per_page]
     remote_ids, state_ids, total_remote = _remote(query)
     remote_ids = remote_ids[: query.remote_limit]
 
     # One load for both lists keeps the ORM's per-query cost (most of the time here) down.
     services = _load_services({s for _, s, _ in chosen} | set(remote_ids))
-    locations = _load_locations({loc for _, _, loc in chosen})
     local: list[SearchHit] = []
     for distance, service_id, location_id in chosen:
-        location = locations[location_id]
+        location = _location_of(services[service_id], location_id)
         shown = float(max(1, round(distance))) if location.confidential else round(distance, 2)
         local.append(SearchHit(services[service_id], location, shown, remote=False))
     remote_ids.sort(key=lambda i: (i not in state_ids, services[i].name.lower()))
