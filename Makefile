@@ -6,7 +6,7 @@ FLASK  := $(BIN)/flask --app support_hub
 HOST   ?= 127.0.0.1
 PORT   ?= 5000
 
-.PHONY: run test test-postgres lint install install-dev clean
+.PHONY: run test test-postgres lint install install-dev browser-deps clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -30,10 +30,15 @@ run: install
 	$(FLASK) run --host $(HOST) --port $(PORT)
 
 ## test: install the test tools and run the whole suite (SQLite; PostgreSQL if TEST_DATABASE_URL is set)
-test: install-dev
+test: install-dev browser-deps
 	$(BIN)/pytest
 
-test-postgres: install-dev
+# axe-core for the browser tests (they skip, saying why, where npm or Chromium is missing).
+browser-deps: tests/browser/node_modules/.package-lock.json
+tests/browser/node_modules/.package-lock.json: tests/browser/package-lock.json
+	-command -v npm >/dev/null && cd tests/browser && npm ci --no-audit --no-fund --silent
+
+test-postgres: install-dev browser-deps
 	TEST_DATABASE_URL=postgresql+psycopg://postgres@127.0.0.1:5432/test $(BIN)/pytest
 
 lint: install-dev

@@ -1,7 +1,7 @@
 """search
 
 Revision ID: 0003_search
-Revises: 0001_directory
+Revises: 0002_accounts
 Create Date: 2026-11-24 22:36:10.173815
 
 """
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '0003_search'
-down_revision = '0001_directory'
+down_revision = '0002_accounts'
 branch_labels = None
 depends_on = None
 

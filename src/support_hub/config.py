@@ -45,6 +45,11 @@ class Settings:
     hub_name: str
     map_tile_url: str | None = None
     map_tile_attribution: str = ""
+    # Added with the SMS front door; defaults keep earlier callers working.
+    twilio_timeout_seconds: float = 10.0
+    # How many reverse proxies (load balancer, router) stand in front of the app and set
+    # X-Forwarded-For/-Proto; the client's IP (login throttling, audit) is read through them.
+    trusted_proxies: int = 0
 
     @property
     def is_production(self) -> bool:
@@ -54,6 +59,9 @@ class Settings:
         """The Flask config keys these settings imply."""
         # hide_parameters keeps phone numbers and message text out of SQL error messages and logs.
         engine_options: dict[str, object] = {"pool_pre_ping": True, "hide_parameters": True}
+        if self.database_url.startswith("postgresql"):
+            # A database that is down must fail a webhook fast (Twilio retries), not hang it.
+            engine_options["connect_args"] = {"connect_timeout": 3}
         return {
             "SECRET_KEY": self.secret_key,
             "SQLALCHEMY_DATABASE_URI": self.database_url,
@@ -63,6 +71,10 @@ class Settings:
             "SESSION_COOKIE_HTTPONLY": True,
             "SESSION_COOKIE_SAMESITE": "Lax",
             "JSON_SORT_KEYS": False,
+            # CSRF on every form; the test suite turns it on where a test is about it.
+            "WTF_CSRF_ENABLED": self.app_env != "testing",
+            # No CSRF token expiry of its own: the staff session's idle timeout bounds it.
+            "WTF_CSRF_TIME_LIMIT": None,
         }
 
 
@@ -198,6 +210,19 @@ def load_settings(overrides: Mapping[str, str] | None = None) -> Settings:
     if len(hub_name) > 40:
         raise ConfigError("HUB_NAME", "must be at most 40 characters (it starts every SMS)")
 
+    timeout_raw = env.get("TWILIO_TIMEOUT_SECONDS", "").strip() or "10"
+    try:
+        twilio_timeout = float(timeout_raw)
+    except ValueError:
+        raise ConfigError(
+            "TWILIO_TIMEOUT_SECONDS", f"must be a number, got {timeout_raw!r}"
+        ) from None
+    if not 0 < twilio_timeout <= 60:
+        raise ConfigError("TWILIO_TIMEOUT_SECONDS", "must be more than 0 and at most 60")
+    proxies_text = env.get("TRUSTED_PROXIES", "").strip() or "0"
+    if not proxies_text.isdigit() or int(proxies_text) > 5:
+        raise ConfigError("TRUSTED_PROXIES", f"must be a whole number 0-5, got {proxies_text!r}")
+
     return Settings(
         app_env=app_env,
         database_url=_database_url(env, instance),
@@ -217,4 +242,6 @@ def load_settings(overrides: Mapping[str, str] | None = None) -> Settings:
         map_tile_url=map_tile_url,
         map_tile_attribution=env.get("MAP_TILE_ATTRIBUTION", "").strip()
         or ("© OpenStreetMap contributors" if map_tile_url else ""),
+        twilio_timeout_seconds=twilio_timeout,
+        trusted_proxies=int(proxies_text),
     )

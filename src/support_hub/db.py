@@ -9,7 +9,7 @@ from typing import Annotated, Any, Generic, TypeVar
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Dialect
-from sqlalchemy.orm import DeclarativeBase, mapped_column
+from sqlalchemy.orm import DeclarativeBase, Session, mapped_column, scoped_session
 from sqlalchemy.types import TypeDecorator
 
 NAMING_CONVENTION = {
@@ -117,4 +117,21 @@ def configure_sqlite_engine(engine: sa.Engine) -> None:
 
     @sa.event.listens_for(engine, "begin")
     def _on_begin(connection: sa.Connection) -> None:
-        connection.exec_driver_sql("BEGIN")
+        # A transaction that will write takes the write lock up front (see `begin_write`).
+        immediate = connection.get_execution_options().get("sqlite_begin") == "immediate"
+        connection.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
+
+
+def begin_write(session: Session | scoped_session[Session]) -> None:
+    """Make the session's next transaction a writer (call before its first query).
+
+    On SQLite a transaction that reads and then writes fails at once with "database is locked"
+    when another connection wrote in between (WAL cannot upgrade a stale snapshot, and the busy
+    timeout does not apply); BEGIN IMMEDIATE takes the write lock first, so concurrent writers
+    (web requests, worker threads) wait their turn instead. PostgreSQL needs nothing.
+    """
+    if isinstance(session, scoped_session):
+        session = session()
+    if session.in_transaction() or session.get_bind().dialect.name != "sqlite":
+        return
+    session.connection(execution_options={"sqlite_begin": "immediate"})

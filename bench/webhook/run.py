@@ -1,0 +1,246 @@
+"""Benchmark `POST /sms/inbound` under gunicorn (2 workers) on loopback (issue 5).
+
+    .venv/bin/python bench/webhook/run.py                       # SQLite in a temp directory
+    .venv/bin/python bench/webhook/run.py --database postgresql+psycopg://postgres@127.0.0.1:5432/DB
+
+Each run migrates and seeds the database, starts gunicorn with the real app plus a bare
+endpoint answering empty TwiML (bench/webhook/app.py), then measures with a Python load
+generator on the same machine:
+  1. closed loop, N concurrent clients for D seconds: the bare endpoint, then signed inbound
+     texts (a mix of ZIP searches, HELP, and free text from 500 numbers); throughput and the
+     ratio of the two (target: webhook >= 40% of bare);
+  2. open loop at 50 requests/s: p50/p99 latency of signed inbound texts (target: p99 <= 100 ms).
+Figures are printed with the machine they ran on. The load generator shares the CPU with the
+server, which lowers both throughputs alike; the ratio is the figure to compare.
+"""
+
+from __future__ import annotations
+
+import argparse
+import http.client
+import os
+import platform
+import random
+import shutil
+import socket
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+from urllib.parse import urlencode
+
+from twilio.request_validator import RequestValidator
+
+ROOT = Path(__file__).resolve().parents[2]
+BIN = Path(sys.executable).parent
+ACCOUNT_SID = "AC" + "0123456789abcdef" * 2
+AUTH_TOKEN = "0123456789abcdef0123456789abcdef"
+ZIPS = ["02139", "10001", "19104", "30303", "60614", "77002", "78701", "80202", "85004", "94110"]
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def environment(database_url: str, instance: Path, port: int) -> dict[str, str]:
+    return {
+        **os.environ,
+        "APP_ENV": "production",
+        "SECRET_KEY": "bench-secret-key-that-is-long-enough-0123456789",
+        "DATABASE_URL": database_url,
+        "INSTANCE_PATH": str(instance),
+        "SMS_BACKEND": "twilio",
+        "TWILIO_ACCOUNT_SID": ACCOUNT_SID,
+        "TWILIO_AUTH_TOKEN": AUTH_TOKEN,
+        "TWILIO_FROM_NUMBER": "+16175550100",
+        "TWILIO_API_BASE_URL": "http://127.0.0.1:9",  # never called by the webhook
+        "PUBLIC_BASE_URL": f"http://127.0.0.1:{port}",
+    }
+
+
+class Requests:
+    """Pre-built signed bodies (signing is the client's cost, not the server's)."""
+
+    def __init__(self, port: int, count: int, seed: int = 1, mix: str = "mixed") -> None:
+        rng = random.Random(seed)
+        validator = RequestValidator(AUTH_TOKEN)
+        url = f"http://127.0.0.1:{port}/sms/inbound"
+        self.items: list[tuple[bytes, str]] = []
+        for i in range(count):
+            roll = rng.random() if mix == "mixed" else 1.0
+            body = rng.choice(ZIPS) if roll < 0.6 else "HELP" if roll < 0.8 else "hi there"
+            form = {
+                "MessageSid": f"SM{seed:04d}{i:028d}",
+                "AccountSid": ACCOUNT_SID,
+                "From": f"+1617555{rng.randrange(500):04d}",
+                "To": "+16175550100",
+                "Body": body,
+                "NumMedia": "0",
+                "NumSegments": "1",
+                "SmsStatus": "received",
+                "ApiVersion": "2010-04-01",
+            }
+            self.items.append((urlencode(form).encode(), validator.compute_signature(url, form)))
+        self._next = 0
+        self._lock = threading.Lock()
+
+    def take(self) -> tuple[bytes, str]:
+        with self._lock:
+            item = self.items[self._next % len(self.items)]
+            self._next += 1
+            return item
+
+
+def post(conn: http.client.HTTPConnection, path: str, body: bytes, signature: str) -> float:
+    started = time.perf_counter()
+    conn.request(
+        "POST",
+        path,
+        body=body,
+        headers={
+            "Content-Type": "application/x-www-form-urlencoded",
+            "X-Twilio-Signature": signature,
+        },
+    )
+    response = conn.getresponse()
+    response.read()
+    if response.status != 200:
+        raise RuntimeError(f"{path}: HTTP {response.status}")
+    return time.perf_counter() - started
+
+
+def closed_loop(
+    port: int, path: str, requests: Requests, clients: int, seconds: float
+) -> list[float]:
+    latencies: list[float] = []
+    lock = threading.Lock()
+    stop = time.perf_counter() + seconds
+
+    def client() -> None:
+        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+        mine = []
+        while time.perf_counter() < stop:
+            body, signature = requests.take()
+            mine.append(post(conn, path, body, signature))
+        with lock:
+            latencies.extend(mine)
+
+    threads = [threading.Thread(target=client) for _ in range(clients)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    return latencies
+
+
+def open_loop(port: int, requests: Requests, rate: float, seconds: float) -> list[float]:
+    """Requests started on a fixed schedule (not when the previous one ends)."""
+    latencies: list[float] = []
+    lock = threading.Lock()
+    local = threading.local()
+
+    def one() -> None:
+        conn = getattr(local, "conn", None)
+        if conn is None:
+            conn = local.conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+        body, signature = requests.take()
+        elapsed = post(conn, "/sms/inbound", body, signature)
+        with lock:
+            latencies.append(elapsed)
+
+    from concurrent.futures import ThreadPoolExecutor
+
+    with ThreadPoolExecutor(max_workers=16) as pool:
+        start = time.perf_counter()
+        for n in range(int(rate * seconds)):
+            delay = start + n / rate - time.perf_counter()
+            if delay > 0:
+                time.sleep(delay)
+            pool.submit(one)
+    return latencies
+
+
+def pct(values: list[float], q: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(q * len(ordered)))] * 1000
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument(
+        "--database", default="", help="SQLAlchemy URL (default: SQLite in a temp dir)"
+    )
+    parser.add_argument("--seconds", type=float, default=10.0)
+    parser.add_argument("--clients", type=int, default=8)
+    parser.add_argument(
+        "--mix",
+        choices=("mixed", "text"),
+        default="mixed",
+        help="mixed: 60%% ZIP searches, 20%% HELP, 20%% free text; text: free text only",
+    )
+    args = parser.parse_args()
+
+    workdir = Path(tempfile.mkdtemp(prefix="bench-webhook-"))
+    database = args.database or f"sqlite:///{workdir / 'bench.db'}"
+    port = free_port()
+    env = environment(database, workdir, port)
+    flask = [str(BIN / "flask"), "--app", "support_hub"]
+    subprocess.run([*flask, "db", "upgrade"], env=env, cwd=ROOT, check=True, capture_output=True)
+    subprocess.run([*flask, "seed"], env=env, cwd=ROOT, check=True, capture_output=True)
+    server = subprocess.Popen(
+        [str(BIN / "gunicorn"), "--preload", "-w", "2", "-b", f"127.0.0.1:{port}", "--pythonpath",
+         str(Path(__file__).parent), "app:create()"],
+        env=env, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )  # fmt: skip
+    try:
+        deadline = time.time() + 30
+        while True:
+            try:
+                socket.create_connection(("127.0.0.1", port), timeout=1).close()
+                break
+            except OSError:
+                if time.time() > deadline:
+                    raise
+                time.sleep(0.2)
+        warm = Requests(port, 200, seed=9)
+        closed_loop(port, "/sms/inbound", warm, 2, 2.0)  # warm both workers and the caches
+
+        bare = closed_loop(
+            port, "/bench/bare", Requests(port, 1000, seed=2), args.clients, args.seconds
+        )
+        real = closed_loop(
+            port,
+            "/sms/inbound",
+            Requests(port, 200_000, seed=3, mix=args.mix),
+            args.clients,
+            args.seconds,
+        )
+        paced = open_loop(port, Requests(port, 10_000, seed=4, mix=args.mix), 50.0, args.seconds)
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+        shutil.rmtree(workdir, ignore_errors=True)
+
+    engine = "PostgreSQL" if database.startswith("postgresql") else "SQLite"
+    cpus = os.cpu_count()
+    load = os.getloadavg()[0]
+    print(
+        f"machine: {platform.platform()}, {cpus} CPUs (load {load:.1f}), Python {sys.version[:6]}"
+    )
+    print(f"database: {engine}; gunicorn 2 workers; {args.clients} clients; {args.seconds:.0f} s")
+    print(f"messages: {args.mix}")
+    bare_rps, real_rps = len(bare) / args.seconds, len(real) / args.seconds
+    for label, rps, values in (("bare TwiML", bare_rps, bare), ("/sms/inbound", real_rps, real)):
+        p50, p99 = pct(values, 0.5), pct(values, 0.99)
+        print(f"{label:13}: {rps:8.1f} req/s  p50 {p50:6.1f} ms  p99 {p99:6.1f} ms")
+    print(f"ratio webhook/bare: {real_rps / bare_rps:.1%} (target >= 40%)")
+    p50, p99 = pct(paced, 0.5), pct(paced, 0.99)
+    print(f"50 req/s open loop ({len(paced)} requests): p50 {p50:.1f} ms  p99 {p99:.1f} ms")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,1 @@
+"""Staff accounts, roles, login sessions, login throttling and the audit trail."""

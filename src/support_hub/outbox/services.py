@@ -1,0 +1,66 @@
+"""Writing to the outbox: always inside the caller's transaction (DESIGN §8)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+import sqlalchemy as sa
+from sqlalchemy.exc import IntegrityError
+
+from support_hub.db import utcnow
+from support_hub.extensions import db
+from support_hub.outbox.models import OutboxKind, OutboxMessage, OutboxStatus
+
+
+def enqueue(
+    *,
+    to: str,
+    body: str,
+    kind: OutboxKind,
+    idempotency_key: str,
+    person_id: str | None = None,
+    not_before: datetime | None = None,
+    validity_seconds: int | None = None,
+) -> OutboxMessage:
+    """Add a text to the outbox in the current transaction; the caller commits.
+
+    A second enqueue with the same idempotency key returns the existing row instead of a new one.
+    """
+    existing = db.session.scalar(
+        sa.select(OutboxMessage).where(OutboxMessage.idempotency_key == idempotency_key)
+    )
+    if existing is not None:
+        return existing
+    message = OutboxMessage(
+        to_number=to,
+        body=body,
+        kind=kind,
+        idempotency_key=idempotency_key,
+        person_id=person_id,
+        not_before=not_before or utcnow(),
+        validity_seconds=validity_seconds,
+        status=OutboxStatus.PENDING,
+    )
+    try:
+        with db.session.begin_nested():
+            db.session.add(message)
+    except IntegrityError:
+        # A concurrent transaction enqueued the same key first: theirs is the message.
+        return db.session.scalars(
+            sa.select(OutboxMessage).where(OutboxMessage.idempotency_key == idempotency_key)
+        ).one()
+    return message
+
+
+def cancel_pending_to(number: str, reason: str) -> int:
+    """Cancel every text still waiting for `number` (opt-out, unreachable); the caller commits."""
+    result = db.session.execute(
+        sa.update(OutboxMessage)
+        .where(
+            OutboxMessage.to_number == number,
+            OutboxMessage.status == OutboxStatus.PENDING,
+        )
+        .values(status=OutboxStatus.CANCELLED, last_error=reason[:200], updated_at=utcnow())
+        .execution_options(synchronize_session=False)
+    )
+    return int(result.rowcount or 0)  # type: ignore[attr-defined]

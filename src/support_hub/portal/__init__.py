@@ -1,0 +1,1 @@
+"""Coordinator and admin pages for listings, bulk import/export and accounts."""

@@ -1,0 +1,189 @@
+"""Everything the hub says by SMS, in English and Spanish, and the two-segment budget.
+
+Every text starts with the hub's name (DESIGN §6). `fit()` keeps a text within two segments:
+GSM-7 texts get 306 characters, but one character outside GSM-7 (an á, an emoji) turns the
+whole text into UCS-2 with 134; so accents GSM-7 lacks are folded to plain letters only when
+that is what it takes to fit, and as a last resort the text is cut at a word.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+
+MAX_SEGMENTS = 2
+
+# GSM 03.38 basic character set, and the extension table (each costs two septets).
+_GSM_BASIC = frozenset(
+    "@£$¥èéùìòÇ\nØø\rÅåΔ_ΦΓΛΩΠΨΣΘΞÆæßÉ !\"#¤%&'()*+,-./0123456789:;<=>?"
+    "¡ABCDEFGHIJKLMNOPQRSTUVWXYZÄÖÑÜ§¿abcdefghijklmnopqrstuvwxyzäöñüà"
+)
+_GSM_EXTENDED = frozenset("^{}\\[~]|€\f")
+
+
+def is_gsm(text: str) -> bool:
+    return all(ch in _GSM_BASIC or ch in _GSM_EXTENDED for ch in text)
+
+
+def segments(text: str) -> int:
+    """How many SMS segments `text` takes (what the carrier bills)."""
+    if is_gsm(text):
+        septets = sum(2 if ch in _GSM_EXTENDED else 1 for ch in text)
+        return 1 if septets <= 160 else -(-septets // 153)
+    units = len(text.encode("utf-16-le")) // 2
+    return 1 if units <= 70 else -(-units // 67)
+
+
+def gsm_fold(text: str) -> str:
+    """Replace characters GSM-7 lacks with their plain letters (á -> a), keeping ñ, é, ¿, ¡."""
+    out = []
+    for ch in text:
+        if ch in _GSM_BASIC or ch in _GSM_EXTENDED:
+            out.append(ch)
+            continue
+        base = "".join(c for c in unicodedata.normalize("NFD", ch) if not unicodedata.combining(c))
+        replacement = {"’": "'", "‘": "'", "“": '"', "”": '"', "–": "-", "—": "-", "…": "..."}
+        out.append(replacement.get(ch, base if base and is_gsm(base) else "?"))
+    return "".join(out)
+
+
+def fit(text: str, max_segments: int = MAX_SEGMENTS) -> str:
+    """`text` within `max_segments`: as written if it fits, else folded, else cut at a word."""
+    if segments(text) <= max_segments:
+        return text
+    text = gsm_fold(text)
+    if segments(text) <= max_segments:
+        return text
+    words = text.split(" ")
+    while len(words) > 1:
+        words.pop()
+        candidate = " ".join(words).rstrip(" ,;:-") + "..."
+        if segments(candidate) <= max_segments:
+            return candidate
+    # One enormous word: cut characters (extension characters count double in GSM-7).
+    while segments(text) > max_segments:
+        text = text[:-1]
+    return text
+
+
+# Keyed by message name, then language. `{hub}` is always the first word.
+TEXTS: dict[str, dict[str, str]] = {
+    "welcome": {
+        "en": "{hub}: Welcome. Text a ZIP code or city (like GROUPS 02139) to find support "
+        "near you, TALK to reach a person, HELP for help, STOP to opt out. In crisis, call "
+        "or text 988. Msg&data rates may apply.",
+        "es": "{hub}: Bienvenida/o. Envíe su código postal o ciudad (ej. GRUPOS 02139) para "
+        "encontrar apoyo, HABLAR para hablar con alguien, AYUDA o ALTO para salir. Crisis: "
+        "llame o texto al 988. Pueden aplicar tarifas.",
+    },
+    "help": {
+        "en": "{hub}: Support for people with metastatic breast cancer and caregivers. Text a "
+        "ZIP or city to find groups, counselors, chaplains; TALK to reach a person; ESPAÑOL "
+        "for Spanish. STOP to opt out. Crisis: call/text 988. Msg&data rates may apply.",
+        "es": "{hub}: Apoyo para personas con cáncer de mama metastásico y cuidadores. Envíe "
+        "código postal o ciudad para buscar apoyo; HABLAR para hablar con alguien; ENGLISH "
+        "para inglés. ALTO para salir. Crisis: 988. Pueden aplicar tarifas.",
+    },
+    "opted_out": {
+        "en": "{hub}: You are unsubscribed and will get no more messages from us. Reply "
+        "START to resubscribe. In crisis, call or text 988.",
+        "es": "{hub}: Se ha dado de baja y no recibirá más mensajes nuestros. Responda START "
+        "para volver. En crisis, llame o envíe texto al 988.",
+    },
+    "opted_in_again": {
+        "en": "{hub}: You are subscribed again. Text a ZIP code to find support, HELP for "
+        "help, STOP to opt out. Msg&data rates may apply.",
+        "es": "{hub}: Está suscrita/o de nuevo. Envíe su código postal para buscar apoyo, "
+        "AYUDA para ayuda, ALTO para salir. Pueden aplicar tarifas.",
+    },
+    "language_set": {
+        "en": "{hub}: We will text you in English. Text a ZIP code to find support or HELP.",
+        "es": "{hub}: Le escribiremos en español. Envíe su código postal para buscar apoyo o "
+        "AYUDA.",
+    },
+    "not_understood": {
+        "en": "{hub}: Sorry, we did not understand. Text a ZIP code or city to find support, "
+        "TALK to reach a person, or HELP. In crisis, call or text 988.",
+        "es": "{hub}: Perdón, no entendimos. Envíe su código postal o ciudad para buscar "
+        "apoyo, HABLAR para hablar con alguien, o AYUDA. En crisis, llame al 988.",
+    },
+    "urgent_self_harm": {
+        "en": "{hub}: Please call or text 988 (Suicide & Crisis Lifeline) now. If you are in "
+        "immediate danger, call 911. A person from the hub has been told.",
+        "es": "{hub}: Por favor llame o envíe texto al 988 (Línea de Crisis y Suicidio) ahora. "
+        "Si corre peligro inmediato, llame al 911. Una persona del centro ya fue avisada.",
+    },
+    "urgent_medical": {
+        "en": "{hub}: This may be an emergency. Call 911 or your care team now. A person from "
+        "the hub has been told.",
+        "es": "{hub}: Esto puede ser una emergencia. Llame al 911 o a su equipo médico ahora. "
+        "Una persona del centro ya fue avisada.",
+    },
+    "elevated": {
+        "en": "{hub}: Thank you for telling us. A person from the hub will text you back, "
+        "usually within one business day. For urgent help call or text 988, or 911.",
+        "es": "{hub}: Gracias por contarnos. Una persona del centro le escribirá, normalmente "
+        "en un día hábil. Si es urgente llame o envíe texto al 988, o al 911.",
+    },
+    "search_footer": {
+        "en": "Reply 1-{n} for details, MORE for more.",
+        "es": "Responda 1-{n} para detalles, MAS para más.",
+    },
+    "search_footer_last": {
+        "en": "Reply 1-{n} for details.",
+        "es": "Responda 1-{n} para detalles.",
+    },
+    "search_header": {
+        "en": "{hub}: Near {place}:",
+        "es": "{hub}: Cerca de {place}:",
+    },
+    "search_none_near": {
+        "en": "{hub}: Nothing within {radius} miles of {place}. Online/phone options:",
+        "es": "{hub}: Nada a menos de {radius} millas de {place}. Opciones en línea/teléfono:",
+    },
+    "search_nothing": {
+        "en": "{hub}: We found nothing for {place} yet. TALK to reach a person who can help "
+        "look. In crisis, call or text 988.",
+        "es": "{hub}: No encontramos nada para {place} todavía. HABLAR para que una persona "
+        "le ayude a buscar. En crisis, llame al 988.",
+    },
+    "search_no_more": {
+        "en": "{hub}: No more results. Text another ZIP code or city to search again.",
+        "es": "{hub}: No hay más resultados. Envíe otro código postal o ciudad.",
+    },
+    "search_expired": {
+        "en": "{hub}: That search has ended. Text a ZIP code or city to search again.",
+        "es": "{hub}: Esa búsqueda terminó. Envíe un código postal o ciudad para buscar.",
+    },
+    "place_not_found": {
+        "en": "{hub}: We could not find {place}. Try a 5-digit ZIP code or City ST (like "
+        "Austin TX).{suggestions}",
+        "es": "{hub}: No encontramos {place}. Pruebe un código postal de 5 dígitos o Ciudad "
+        "ST (ej. Austin TX).{suggestions}",
+    },
+    "did_you_mean": {"en": " Did you mean {options}?", "es": " ¿Quiso decir {options}?"},
+    "search_needs_place": {
+        "en": "{hub}: Add your ZIP code or City ST, like {word} 02139 or {word} near Austin TX.",
+        "es": "{hub}: Agregue su código postal o Ciudad ST, ej. {word} 02139.",
+    },
+    "search_pick": {
+        "en": "{hub}: Reply a number from 1 to {n} for details, or text a ZIP code to search.",
+        "es": "{hub}: Responda un número del 1 al {n} para detalles, o envíe un código postal.",
+    },
+    "call": {"en": "Call {phone}.", "es": "Llame al {phone}."},
+    "call_for_place": {"en": "Call for the location", "es": "Llame para saber el lugar"},
+    "online": {"en": "online", "es": "en línea"},
+    "by_phone": {"en": "by phone", "es": "por teléfono"},
+}
+
+
+def render(name: str, language: str, hub: str, **values: object) -> str:
+    """The named text in `language` (English when missing), filled in and fitted to 2 segments."""
+    variants = TEXTS[name]
+    template = variants.get(language) or variants["en"]
+    return fit(template.format(hub=hub, **values))
+
+
+def phrase(name: str, language: str) -> str:
+    """A fragment (no hub name, not fitted) for composing longer texts."""
+    variants = TEXTS[name]
+    return variants.get(language) or variants["en"]

@@ -1,0 +1,179 @@
+"""SMS decisions and writes. Each public function is one transaction (it commits)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+import sqlalchemy as sa
+from sqlalchemy.exc import IntegrityError
+
+from support_hub.db import begin_write, utcnow
+from support_hub.extensions import db
+from support_hub.outbox import services as outbox
+from support_hub.sms import conversation
+from support_hub.sms.consent import apply_opt_out, record_consent
+from support_hub.sms.models import (
+    ConsentKind,
+    ConsentSource,
+    InboundMessage,
+    InboundStatus,
+    Person,
+    to_e164,
+)
+
+
+@dataclass(frozen=True)
+class InboundSms:
+    """The parts of Twilio's webhook the hub uses."""
+
+    message_sid: str
+    from_number: str
+    to_number: str
+    body: str
+    num_media: int = 0
+
+
+@dataclass(frozen=True)
+class InboundResult:
+    replies: tuple[str, ...]
+    replayed: bool
+
+
+def _find_or_add_person(phone: str) -> tuple[Person, bool]:
+    """The person with this number, created if new; True when they are new (no commit)."""
+    person = db.session.scalar(sa.select(Person).where(Person.phone == phone))
+    if person is not None:
+        return person, False
+    person = Person(phone=phone, language="en")
+    db.session.add(person)
+    db.session.flush()
+    return person, True
+
+
+def _stored_reply(message_sid: str) -> tuple[str, ...] | None:
+    stored = db.session.scalar(
+        sa.select(InboundMessage).where(InboundMessage.message_sid == message_sid)
+    )
+    if stored is None:
+        return None
+    return tuple(stored.reply or ())
+
+
+def receive_inbound(sms: InboundSms, *, hub: str, now: datetime | None = None) -> InboundResult:
+    """Store one inbound text (once per MessageSid) and decide its answer, in one transaction.
+
+    A replay of a stored MessageSid returns the stored answer and changes nothing.
+    Raises `InvalidPhoneNumber` when From is not a phone number.
+    """
+    try:
+        return _receive(sms, hub, now or utcnow())
+    except IntegrityError:
+        # A concurrent request stored the same MessageSid (a Twilio retry racing the original)
+        # or created the same new person first. Everything here was rolled back; the second
+        # try sees their committed row and answers as a replay or as a returning texter.
+        db.session.rollback()
+        return _receive(sms, hub, now or utcnow())
+
+
+def _receive(sms: InboundSms, hub: str, now: datetime) -> InboundResult:
+    begin_write(db.session)
+    replayed = _stored_reply(sms.message_sid)
+    if replayed is not None:
+        db.session.rollback()
+        return InboundResult(replayed, replayed=True)
+    phone = to_e164(sms.from_number)
+    person, is_new = _find_or_add_person(phone)
+    message = InboundMessage(
+        message_sid=sms.message_sid,
+        person_id=person.id,
+        to_number=sms.to_number[:20],
+        body=sms.body,
+        num_media=sms.num_media,
+        status=InboundStatus.RECEIVED,
+    )
+    db.session.add(message)
+    if is_new:
+        record_consent(person, ConsentKind.OPT_IN, ConsentSource.KEYWORD, sms.body, now=now)
+    # Texting us shows the number takes texts again, whatever an old error said.
+    person.unreachable = False
+    decision = conversation.respond(person, sms.body, first_contact=is_new, hub=hub, now=now)
+    message.handled_as = decision.handled_as
+    if decision.triage is not None:
+        message.triage_level = decision.triage.level.value
+        message.triage_reasons = list(decision.triage.reasons)
+    message.reply = list(decision.replies)
+    message.status = InboundStatus.ANSWERED
+    db.session.commit()
+    return InboundResult(decision.replies, replayed=False)
+
+
+def person_for(phone: str) -> Person | None:
+    return db.session.scalar(sa.select(Person).where(Person.phone == phone))
+
+
+def record_carrier_opt_out(phone: str, code: int, now: datetime | None = None) -> None:
+    """Twilio says the number has opted out (21610): record it, source carrier (one transaction)."""
+    now = now or utcnow()
+    begin_write(db.session)
+    person = person_for(phone)
+    if person is None:
+        person, _ = _find_or_add_person(phone)
+    apply_opt_out(person, ConsentSource.CARRIER, f"twilio error {code}", now)
+    db.session.commit()
+
+
+def mark_unreachable(phone: str, code: int) -> None:
+    """Twilio says texts cannot reach the number (21211, 21614, 30006): stop trying (commits)."""
+    begin_write(db.session)
+    person = person_for(phone)
+    if person is not None:
+        person.unreachable = True
+        person.unreachable_reason = f"twilio error {code}"
+    outbox.cancel_pending_to(phone, f"unreachable (twilio error {code})")
+    db.session.commit()
+
+
+@dataclass(frozen=True)
+class PhoneLine:
+    """One message in a phone's history, as the simulator shows it."""
+
+    at: datetime
+    direction: str  # "in" or "out"
+    body: str
+    note: str
+
+
+def phone_history(phone: str, limit: int = 200) -> list[PhoneLine]:
+    """Everything a number sent and was sent: texts, their TwiML replies, and outbox texts."""
+    from support_hub.outbox.models import OutboxMessage, OutboxStatus
+
+    lines: list[PhoneLine] = []
+    person = person_for(phone)
+    if person is not None:
+        inbound = db.session.scalars(
+            sa.select(InboundMessage)
+            .where(InboundMessage.person_id == person.id)
+            .order_by(InboundMessage.received_at.desc())
+            .limit(limit)
+        )
+        for message in inbound:
+            level = f"triage: {message.triage_level}" if message.triage_level else ""
+            lines.append(PhoneLine(message.received_at, "in", message.body, level))
+            lines.extend(
+                PhoneLine(message.received_at, "out", text, "reply") for text in message.reply or ()
+            )
+    sent = db.session.scalars(
+        sa.select(OutboxMessage)
+        .where(
+            OutboxMessage.to_number == phone,
+            OutboxMessage.status.in_([OutboxStatus.SENT, OutboxStatus.PENDING]),
+        )
+        .order_by(OutboxMessage.created_at.desc())
+        .limit(limit)
+    )
+    for row in sent:
+        note = f"{row.kind.value}, {row.status.value}"
+        lines.append(PhoneLine(row.sent_at or row.created_at, "out", row.body, note))
+    # Stable sort keeps each reply after the text it answers (same timestamp).
+    return sorted(lines, key=lambda line: line.at)[-limit:]

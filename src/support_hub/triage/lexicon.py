@@ -1,0 +1,1257 @@
+"""Every word list and pattern the triage uses, per language: data, reviewed like code.
+
+How to read and edit this file
+- Patterns are regular expressions matched against the *normalised* text (see classifier.py):
+  lower case, accents stripped (``mí`` -> ``mi``), apostrophes removed (``can't`` -> ``cant``),
+  letters repeated three or more times shortened, common misspellings and contractions rewritten
+  (``spellings``, ``rewrites``), punctuation reduced to two tokens: ``,`` (commas, dashes, colons)
+  and ``.`` (sentence ends: . ! ? ; new lines). Every pattern is wrapped in ``\\b...\\b``.
+- Never let a pattern run across punctuation with ``.*``; use ``(?:\\w+ ){0,3}`` for "a few words".
+- A pattern that already contains its negation ("dont want to live", "no quiero vivir") is written
+  whole. Any other match is discarded when a negator stands just before it ("not suicidal", "no
+  chest pain"), with only the filler words below in between. Hedges ("not saying", "not that",
+  "dont know why") are *not* fillers, so "not saying I want to die" still counts.
+- Both languages are always checked: people mix them, and the remembered language can be wrong.
+  A missed word of danger costs far more than a word list scanned twice.
+- Adding a pattern: add a corpus row in tests/triage/corpus.jsonl that needs it, and run
+  ``pytest tests/triage`` and ``python bench/triage.py``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True)
+class Rule:
+    """One family of patterns that raises a level, named for staff in the reasons."""
+
+    signal: str  # self_harm, medical, symptom, emotional, caregiver_strain, talk
+    label: str  # what staff read: "self-harm words", "symptom (lungs)"
+    patterns: tuple[str, ...]
+    # "I laughed so hard I couldn't breathe": a laugh in the same sentence cancels these.
+    laughter_cancels: bool = False
+    # "my cough is finally gone": an improvement just after the match cancels it.
+    improvement_cancels: bool = False
+    # A safety net only speaks when no other rule matched the same words.
+    safety_net: bool = False
+
+
+@dataclass(frozen=True)
+class Lexicon:
+    """Everything one language contributes."""
+
+    language: str
+    rules: tuple[Rule, ...]
+    # Ideation + a plan/means in the same message is urgent even when neither alone is.
+    despair: tuple[str, ...]
+    plan_or_means: tuple[str, ...]
+    # Caregiver strain needs both: someone being cared for, and the carer running out.
+    caring_for: tuple[str, ...]
+    carer_strain: tuple[str, ...]
+    negators: frozenset[str]
+    negation_fillers: frozenset[str]
+    # Negators too common as interjections to reach over fillers: "no I want to die" (no comma)
+    # is not a denial. They negate only what follows at once or after these few words.
+    weak_negators: frozenset[str]
+    weak_negation_fillers: frozenset[str]
+    # Words that end the reach of a negation like a comma does: "not sure why but I want to die".
+    clause_breaks: frozenset[str]
+    # "the nurse asked if I have thoughts of suicide and I said no": a denial after the words.
+    denials_after: tuple[str, ...]
+    improvement: tuple[str, ...]
+    improvement_negated: tuple[str, ...]  # "not getting better" is not an improvement
+    laughter: tuple[str, ...]
+    number_words: dict[str, int]
+    # Words before a number that make it a rating: "about a 6", "I'd say 7", "un 8".
+    rating_before: frozenset[str]
+    # Words that may follow a bare score: "2 but ...", "7 and my zip is ...".
+    score_followers: frozenset[str]
+    # Words after a number that make it a quantity, not a score: "2 pills", "3 weeks".
+    units: frozenset[str]
+    # Without a pending check-in a number is a score only next to these ("distress level 8").
+    distress_words: tuple[str, ...]
+    # "/10" ratings without a pending check-in need a word about the writer ("10/10 would
+    # recommend" rates something else).
+    self_words: frozenset[str]
+    pain_words: tuple[str, ...]
+    spellings: dict[str, str] = field(default_factory=dict)
+    rewrites: tuple[tuple[str, str], ...] = ()
+    # Key words repaired when a word is one typo away (same first letter, 6+ letters): "suicdal",
+    # "breahte". Only words with no common real word one typo away: not "scared" ("scarred"),
+    # "lonely" ("lovely"), "overdose" ("overdone").
+    fuzzy_targets: tuple[str, ...] = ()
+
+
+_BODY_BONES = (
+    r"bones?|joints?|hips?|back|lower back|ribs?|spine|shoulders?|knees?|legs?|pelvis|neck"
+)
+
+ENGLISH = Lexicon(
+    language="en",
+    rules=(
+        Rule(
+            "self_harm",
+            "self-harm words",
+            (
+                r"suicid(?:e|al|ally)",
+                r"(?:ways|how) to (?:die|kill (?:my|him|her)self|end (?:it|my life)|overdose)|"
+                r"(?:to|just|i|id) (?:stop|not|never) exist\w*|stop existing|cease to exist",
+                r"(?:slit|slash\w*|cut|cutting|sliced|slice) (?:my |her |his |open )?(?:wrists?|"
+                r"throat|veins)",
+                r"(?:better|happier|easier) (?:off )?(?:with me gone|without me around|"
+                r"when im gone|once im gone)",
+                r"(?:driv\w*|crash\w*|steer\w*|swerv\w*) (?:my car |the car )?(?:into|off) "
+                r"(?:a|the) "
+                r"(?:tree|wall|bridge|cliff|truck|river|lake|pole)",
+                r"check\w* out (?:for good|permanently|early|of life)",
+                r"(?:easier|better) for (?:everyone|everybody|them|my family|my kids|"
+                r"all of them) if "
+                r"(?:i|she|he) (?:just )?(?:wasnt|werent|was not|were not|was gone|were gone|died|"
+                r"wasnt around|disappeared)",
+                r"(?:tired|sick) of (?:living|being alive|life|existing)",
+                r"(?:want|need|wish) (?:this|it|everything|all this|it all) to be over "
+                r"(?:for good|forever|for ever)",
+                r"(?:take|swallow|taking|swallowing) (?:everything|all of it|every pill|"
+                r"the whole bottle|whatever is) (?:in|from) (?:the|my) (?:\w+ )?(?:cabinet|bottle|"
+                r"drawer|box)|"
+                r"(?:take|swallow) (?:everything|all (?:my|the) (?:pills|meds)) tonight",
+                r"(?:noone|nobody|no one) would (?:even )?(?:notice|care|miss me)|(?:would|will) "
+                r"(?:anyone|anybody) (?:even )?(?:notice|care|miss me)|wouldnt (?:even )?miss me",
+                r"(?:dont|cant|do not|cannot) (?:see|find) (?:a|any|the) (?:reason|point) "
+                r"(?:to|in|for) (?:keep|keeping|go on|going on|live|living|carry on|carrying on|"
+                r"continue|be here)",
+                r"(?:end|ending) it (?:all )?(?:tonight|today|now|soon|for good|once and for all)|"
+                r"(?:wants?|going|gonna|ready|plan|planning|decided|need) to (?:just )?end it"
+                r"(?= \.|$| ,| tonight| today| now| soon)",
+                r"(?:goodbye|suicide) (?:letters?|notes?)|(?:pills|meds|tablets|gun|rope) "
+                r"(?:are |is )?(?:ready|lined up|counted|counted out|all set)",
+                r"(?:sleep|go to sleep|sleeping) (?:forever|for good|for ever)|eternal sleep",
+                r"(?:kill|killing|killed|hurt|hurting|harm|harming|cut|cutting|shoot|hang|"
+                r"hanging|drown|poison) (?:my|him|her|them)sel(?:f|ves)",
+                r"self ?harm(?:ing)?",
+                r"(?<!\d )kms",  # "kill myself"; "5 kms" is a distance
+                r"unalive(?: myself)?",
+                r"cutting (?:myself|again)|been cutting(?= \.|$| ,)",
+                r"wants? to die|wanted to die|wanting to die|want to just die|just want to die|"
+                r"ready to die|let me die|wish (?:i|she|he) (?:could|would) die",
+                r"wish (?:i|she|he) (?:was|were|was just|were just) (?:dead|gone)",
+                r"(?:be|im|id be|is|are) better off (?:dead|gone)",
+                r"better off without (?:me|her|him)",
+                r"better off if (?:i|she|he) (?:was|were|wasnt|werent) (?:gone|dead|here|around)",
+                r"(?:end|ending|take|taking|took) (?:my|her|his|their) (?:own )?life",
+                r"end (?:it|things) all|ending (?:it|things) all|end it now",
+                r"(?:and|just|thinking of|going to|want to|plan to|planning to|decided to|ready "
+                r"to) "
+                r"(?:end|ending) it(?= \.|$| ,)",
+                r"(?:want|need) (?:it all|everything|all of it|this all) to (?:end|stop|be over)",
+                r"dont want to (?:live|exist|be alive|wake up|go on)",
+                r"dont want to be (?:here|alive|around) (?:any ?more|no more|any longer)",
+                r"not sure (?:if )?(?:i|she|he) (?:want|wants) to (?:live|go on|be here)",
+                r"(?:no|any|what reason) (?:reason|point) (?:to|in|for) (?:live|living|going on|"
+                r"being here|being alive|staying)",
+                r"no point (?:in )?(?:going on|living)",
+                r"whats the point (?:of|in) (?:living|life|going on|being here|anything)",
+                r"cant go on living",
+                r"(?:life|living) (?:isnt|is not|aint|not) worth (?:living|it)",
+                r"done with (?:life|living|being alive)",
+                r"(?:sleep|disappear\w*|forever|and|to) (?:and )?(?:not|never) wake up|"
+                r"if (?:i|she|he) (?:just )?(?:didnt|dont|never|did not) wake up|"
+                r"(?:wouldnt|would not|dont) mind (?:not waking up|dying|being dead)",
+                r"(?:want|wanted|wish|wishing) to (?:just )?disappear(?: forever| for good)?|"
+                r"(?:want|wish) (?:i|to) (?:could )?(?:just )?(?:vanish|disappear|not exist)",
+                r"(?:saving|save|saved|stockpil\w*|hoard\w*|collecting|stash\w*|"
+                r"hiding|hid|"
+                r"(?:putting|put|setting|set|keeping|kept|squirrel\w*) (?:aside|away|back)) "
+                r"(?:up )?"
+                r"(?:my |all my |her |his |some )?(?:pills|meds|medications?|tablets|oxy\w*|"
+                r"morphine|painkillers|pain pills|sleeping pills)",
+                r"how many (?:\w+ ){0,3}(?:pills|meds|tablets) (?:\w+ ){0,3}"
+                r"(?:would it take|it takes|does it take|it would take|to die|would kill|"
+                r"to overdose|is lethal|is deadly)",
+                r"(?:have|get|got) enough (?:\w+ ){0,2}(?:pills|meds|tablets) (?:\w+ ){0,2}"
+                r"(?:to die|to end it|when im ready|to do it)|"
+                r"so i have enough(?= \.|$| ,| when| to| for)",
+                r"(?:took|taken|swallowed|take) (?:all|all of|a bunch of|a handful of|the rest of|"
+                r"too many of|too many) (?:my |her |his |the )?(?:pills|meds|medications?|"
+                r"tablets|oxy\w*|morphine|painkillers|sleeping pills)",
+                r"swallowed (?:a|the|an entire|a whole|the whole) (?:whole )?bottle",
+                r"overdos\w*|od",
+                r"jump\w* (?:off|from|in front of) (?:a |the |my )?(?:\w+ )?"
+                r"(?:bridge|roof|building|balcony|cliff|train|truck|bus|window|overpass)",
+                r"(?:gun|pistol) (?:is )?(?:out|loaded|ready|in my hand)|loaded (?:gun|pistol)",
+                r"said (?:my|our) goodbyes|this is goodbye|goodbye forever|goodbye for good|"
+                r"goodbye everyone",
+                r"giving away (?:my|all my) (?:things|stuff|belongings)",
+            ),
+        ),
+        Rule(
+            "medical",
+            "medical emergency words",
+            (
+                r"(?:cant|couldnt|can hardly|can barely|barely|hardly|unable to|not able to|"
+                r"struggling to|fighting to|stopped) breathe?(?:ing)?",
+                r"gasping(?: for (?:air|breath))?|choking|lips (?:\w+ )?(?:blue|purple)|"
+                r"turning blue",
+            ),
+            laughter_cancels=True,
+            improvement_cancels=True,
+        ),
+        Rule(
+            "medical",
+            "medical emergency words",
+            (
+                r"chest (?:pains?|hurts|is hurting|tightness|pressure|is tight|feels tight)",
+                r"(?:pain|pressure|tightness) in (?:my|her|his|the) chest",
+                r"(?<!gave me a )(?<!give me a )(?<!have a )heart attack",
+                r"seizures?|seizing(?! the)|convuls\w*",
+                r"collapsed|(?:isnt|is not|not|stopped|wasnt) breathing|"
+                r"cant get (?:any |enough )?air|not getting (?:any |enough )?air|"
+                r"found (?:me|her|him) (?:\w+ )?(?:on the floor|unconscious|collapsed|passed out)|"
+                r"blacked out(?= \.|$| ,| and| again| for| earlier| last| this| when| while|"
+                r" in the)|"
+                r"(?:arm|leg|side|hand) (?:is |went |has gone |gone )?limp|"
+                r"limp (?:arm|leg)|"
+                r"(?:elephant|weight|something heavy) (?:\w+ )?on my chest|"
+                r"chest (?:is |feels )?(?:squeezing|crushing|heavy|being crushed)|"
+                r"(?:lips|face|skin) (?:\w+ ){0,2}(?:blue|purple|grey|gray)",
+                r"cough\w* (?:up )?(?:\w+ ){0,4}blood|blood when (?:i|she|he) cough\w*|"
+                r"spit\w* (?:up )?blood|"
+                r"(?:rust|rusty|brown)(?: colou?red)? (?:spit|phlegm|mucus)",
+                r"sudden\w* (?:\w+ ){0,5}(?:weak\w*|numb\w*|cant (?:move|talk|speak|stand|walk|"
+                r"see)|slur\w*|confus\w*|droop\w*|talking nonsense)",
+                r"all of a sudden (?:\w+ ){0,5}(?:weak\w*|numb\w*|cant|slur\w*|confus\w*|"
+                r"talking nonsense|droop\w*)",
+                r"(?:weak\w*|numb\w*) (?:\w+ ){0,4}(?:came on )?sudden\w*",
+                r"cant (?:move|feel) (?:my|her|his) (?:left |right )?(?:arm|leg|side|face|hand)",
+                r"slurr\w*|slurs? (?:her|his|my) words|face (?:\w+ ){0,2}droop\w*|droopy|"
+                r"one side of (?:my|her|his) face",
+                r"(?:very|really|extremely|severely|so|super|totally|badly) confused"
+                r"(?! (?:about|by|with|why|what|how|which|when|as to|on))|"
+                r"severe confusion|doesnt know where (?:she|he|i) (?:is|am)|"
+                r"doesnt (?:recogni[sz]e|know) (?:me|us|anyone)",
+                r"passed out(?! (?:the|some|flyers|cards|papers|pamphlets|brochures|info))|fainted|"
+                r"unconscious|(?:she|he|mom|mum|dad|husband|wife|partner|mother|father|and) "
+                r"(?:is )?(?:not responding|unresponsive)|wont wake up|"
+                r"cant wake (?:her|him|up)",
+                r"bleeding (?:a lot|heavily|badly|wont stop)|(?:wont|cant) stop bleeding",
+            ),
+            improvement_cancels=True,
+        ),
+        Rule(
+            "symptom",
+            "symptom (bones)",
+            (
+                rf"(?:{_BODY_BONES}) (?:pain|ache|aches|aching|hurts?|is hurting|are hurting|"
+                r"is killing me|are killing me)",
+                rf"(?:pain|aches?|aching) in (?:my|her|his) (?:\w+ )?(?:{_BODY_BONES})",
+                r"(?:aching|achy|sore) (?:bones|joints)",
+                rf"(?:{_BODY_BONES}) (?:are |is |feel |feels )?(?:so |really |very |super )?"
+                r"(?:sore|tender|aching|achy)",
+                r"fractur\w*|broke (?:my|her|his) \w+|broken (?:bone|hip|rib|wrist|arm|leg|"
+                r"ankle)|(?:it|bone) (?:just )?snapped",
+                r"cracked (?:my |a |her |his )?(?:rib|bone|hip|vertebra|spine)",
+            ),
+            improvement_cancels=True,
+        ),
+        Rule(
+            "symptom",
+            "symptom (brain)",
+            (
+                r"headaches?|head (?:hurts|is pounding|is killing me|pain)|migraines?",
+                r"head (?:\w+ ){0,3}(?:pounding|throbbing|splitting)|pounding head\w*|"
+                r"(?:seeing|see) (?:spots|flashes|floaters)",
+                r"(?:blurry|blurred|double|loss of|losing my|lost my) vision|"
+                r"(?:vision|eyesight|sight|eyes) (?:is |are )?(?:\w+ )?(?:blurry|blurred|worse|"
+                r"going|off|weird|fuzzy|dim)|blurry|fuzzy vision|bumping into things|"
+                r"seeing double|cant see (?:well|properly|straight|right)",
+                r"(?:losing|lost|lose|keep losing) (?:my )?balance|"
+                r"balance (?:is )?(?:off|bad|worse)|"
+                r"dizz\w*|vertigo|(?:fell|falling|fall) (?:over|down|twice|again)|keep falling",
+                r"(?:room|head|world) (?:\w+ )?spinning|spins|"
+                r"(?:getting|get|got) lost (?:driving|on the way|going)|lost in places i know|"
+                r"(?:he|she|hes|shes|i|im|mom|mum|dad|husband|wife|partner|mother|father) "
+                r"(?:is |was |keeps |started )?(?:making no sense|not making sense)|"
+                r"(?:keep|keeps|been|always) forgetting|"
+                r"forget (?:what|words|things|where)",
+                r"confus(?:ed|ion)(?! (?:about|by|with|why|what|how|which|when|as to))|"
+                r"disoriented|forgetful|forgetting things",
+                r"memory (?:is |has been )?(?:getting )?(?:worse|bad|poor|going|slipping)|"
+                r"(?:losing|lost) my memory|memory problems|cant remember (?:anything|things)",
+                r"(?:trouble|hard|difficult|difficulty|struggle|struggling) (?:to "
+                r")?(?:finding|find|"
+                r"get) (?:my |the )?words|words (?:come out|are|coming out) (?:wrong|jumbled)|"
+                r"(?:trouble|hard|difficulty) (?:to )?(?:speak|speaking|talk|talking|walk|walking|"
+                r"reading)(?: straight)?|talking nonsense",
+                r"acting (?:strange|weird|different)|personality change",
+            ),
+            improvement_cancels=True,
+        ),
+        Rule(
+            "symptom",
+            "symptom (lungs)",
+            (
+                r"cough\w*",
+                r"short(?:ness)? of breath|out of breath|breathless\w*|winded|"
+                r"cant (?:catch|get) (?:my |her |his )?breath|"
+                r"(?:trouble|hard|difficult|difficulty) (?:to )?breath\w*",
+                r"wheez\w*|hoarse\w*",
+            ),
+            laughter_cancels=True,
+            improvement_cancels=True,
+        ),
+        Rule(
+            "symptom",
+            "symptom (liver)",
+            (
+                r"yellow (?:eyes|skin)|(?:eyes|skin) (?:\w+ ){0,4}yellow\w*|jaundic\w*|"
+                r"(?:turning|turned|going|looks?|looking) (?:\w+ ){0,2}yellow",
+                r"(?:stomach|belly|abdominal|abdomen|tummy|gut) (?:pain|ache|hurts|is hurting|"
+                r"is swollen|swollen|swelling|is bloated)|(?:pain|ache) (?:in|on) (?:my|her|his|"
+                r"the) "
+                r"(?:stomach|belly|abdomen|tummy|right side)|(?:belly|stomach|abdomen) is swollen|"
+                r"swollen (?:belly|stomach|abdomen)",
+                r"(?:belly|stomach|abdomen|tummy) (?:\w+ ){0,3}"
+                r"(?:swollen|bloated|tight|hard|distended)",
+                r"(?:under|below) (?:my|her|his) (?:right )?ribs|right shoulder blade|"
+                r"shoulder blade",
+                r"itch\w*",
+                r"(?:no|lost (?:my |her |his )?|losing (?:my |her |his )?|poor|no real|zero) "
+                r"appetite|"
+                r"appetite (?:is )?(?:gone|poor|terrible|nonexistent)|not hungry|cant eat|"
+                r"not eating",
+                r"(?:lost|losing|dropped|down) \d+ ?(?:pounds|lbs|lb|kilos|kg)|weight loss|"
+                r"losing weight|lost (?:a lot of |so much )?weight",
+                r"full after (?:a|only|just)|feel\w* full (?:so )?(?:fast|quickly|after)",
+            ),
+            improvement_cancels=True,
+        ),
+        Rule(
+            "symptom",
+            "symptom",
+            (
+                r"make (?:the pain|it|this|the hurting) stop",
+                r"(?:pain|hurting) is (?:\w+ )?(?:unbearable|worse|terrible|awful|bad|severe|"
+                r"getting worse|out of control)|(?:unbearable|severe|terrible|constant|awful|"
+                r"so much|"
+                r"a lot of) pain|in (?:so much |a lot of )?pain",
+                r"pain (?:meds|medications?|pills|killers) (?:\w+ ){0,2}(?:not|arent|isnt) working|"
+                r"(?:meds|medication) (?:\w+ )?(?:not|arent|isnt) (?:helping|working)",
+                r"fever\w*|temperature of|chills",
+                r"(?:temp|temperature) (?:is |of |was |at )?(?:1[01]\d|3[89])",
+                r"cant keep (?:any )?(?:food|anything|water|it|meals) down|throwing up|throw up|"
+                r"vomit\w*|nause\w*|sick to my stomach",
+                r"(?:new|a|another) lump(?! sum)",
+                r"so weak|too weak|very weak|barely (?:get|walk|move|stand)|cant get out of bed",
+                r"(?:feet|hands|legs|arms) (?:are )?(?:killing me|numb|burning|tingling)|numbness|"
+                r"tingling",
+                r"swelling|swollen (?:arm|leg|legs|feet|ankles|hand)",
+            ),
+            improvement_cancels=True,
+        ),
+        Rule(
+            "emotional",
+            "emotional distress",
+            (
+                r"scared|afraid|frightened|terrified|petrified|so nervous|really nervous|"
+                r"very nervous",
+                r"(?:i|she|he) (?:\w+ )?(?:cry|cried|sob|sobbed)|crying|sobbing|"
+                r"(?:cant stop|keep|been|always|start) cry\w*|cry\w* (?:every|all|non ?stop|"
+                r"constantly|myself to sleep)|in tears",
+                r"depress\w*|hopeless\w*|no hope|helpless|despair\w*|desperate",
+                r"anxious|anxiety|panic\w*|worried sick|freaking out",
+                r"(?:so |very |really |all |feel |feeling )(?:alone|lonely|isolated)|loneliness",
+                r"overwhelm\w*",
+                r"cant (?:do|take|handle) (?:this|it) (?:any ?more|much longer|no more)|cant cope|"
+                r"cant go on|cant take it",
+                r"whats the point|no point|(?:a|such a|just a) burden",
+                r"(?:nobody|no one|noone) (?:understands|cares|gets it|listens)",
+                r"rather (?:be )?(?:die|dead) than",
+                r"falling apart|breaking down|losing it|cant function|feel like (?:im )?dying",
+                r"(?:feels?|so|everything is|its all) dark",
+                r"not (?:ok|okay|alright|doing (?:well|ok|okay|good)|good)(?! (?:with|to|for))",
+                r"struggling|miserable|devastated|heartbroken|empty inside|numb inside|"
+                r"feel\w* (?:so |really |very |completely |just )?(?:empty|numb|hollow|worthless|"
+                r"useless|dead inside|broken|lost)|"
+                r"(?:so|very|really) sad|sad all the time|grief|grieving",
+                r"angry all the time|hate (?:myself|my life|who ive become)",
+                r"(?:just |please |somebody |someone )?kill me(?: now| already)?(?= \.|$| ,)",
+                r"(?:so |really |very )?stressed out|so much stress",
+                r"(?:so|really|very|feeling|feel|been) (?:down|low|blue)"
+                r"(?! (?:to|the|from|here|there|on))|"
+                r"nothing (?:helps|matters)|(?:no|lost all) (?:joy|interest)",
+                r"(?:feel|feeling) like (?:im )?drowning|(?:dont|cant) enjoy anything|"
+                r"(?:hard|rough|tough|difficult) time (?:emotionally|mentally|coping)|"
+                r"having a (?:really |very |so )?(?:hard|rough|tough) time|pointless|meaningless",
+            ),
+            laughter_cancels=True,
+        ),
+        Rule(
+            "talk",
+            "asks for a person",
+            (
+                r"^talk(?: (?:please|pls|now|to someone|to somebody))?(?= \.|$)",
+                r"(?:can|could|would|will|pls|please) (?:\w+ ){0,1}(?:someone|somebody|anyone|"
+                r"a person|a human|a nurse|a counselor|a counsellor|a social worker|you|"
+                r"the social worker|the nurse) (?:please )?(?:call|phone|ring|reach out|"
+                r"contact|talk)",
+                r"call me|reach out to me|get in touch with me|phone me|"
+                r"give me a (?:call|ring|phone call)|(?:call|ring) me back|"
+                r"(?:love|like|want|need|appreciate) a (?:phone )?call|"
+                r"a call from (?:someone|somebody|"
+                r"a person|you|a nurse|a counselor)|"
+                r"(?:someone|somebody|a person|a counselor|a counsellor|a social worker|a nurse|"
+                r"anyone) (?:i|we) (?:can|could) (?:talk|speak) (?:to|with)|"
+                r"(?:i )?(?:need|want|have) to talk(?= \.|$| ,| please| now| today| asap)",
+                r"(?:speak|talk) (?:with|to) (?:a |an |the |my )?(?:real )?(?:social worker|nurse|"
+                r"counselor|counsellor|person|human|someone|somebody|chaplain|navigator|volunteer)",
+                r"(?:nurse|counselor|counsellor|social worker|someone|somebody|anyone|person) "
+                r"(?:\w+ ){0,3}(?:reach out|call me|contact me|call back)",
+                r"(?:need|want|like|love|have) (?:to )?(?:talk|speak) (?:to|with) (?:someone|"
+                r"somebody|a person|a human|a real person|anyone|a counselor|a counsellor|"
+                r"a social worker|a nurse|you)",
+                r"someone (?:i can |to )?(?:talk|speak) (?:to|with)|speak to a (?:real )?person|"
+                r"talk to a (?:real )?person|real person",
+            ),
+        ),
+        # Safety nets: words of death, despair or pain that no rule above understood still reach
+        # a person (elevated), never routine. Idioms are excluded where they are written.
+        Rule(
+            "emotional",
+            "words of death, despair or a plea for help (safety net)",
+            (
+                r"die(?! for| laughing| hard)|dying(?! (?:to|for|of laughter|of laughing|laughing|"
+                r"of boredom|here))|(?<!to )death(?! of me)|"
+                r"kill(?! for| it| time| me| to)|killing(?! it| time| me)",
+                r"(?:want to|ready to|about to|going to|just|i) give up(?= \.|$| ,)|"
+                r"giving up(?= \.|$| ,| on (?:life|everything|myself))|"
+                r"gave up on (?:life|everything|myself)|no future|end of the road|"
+                r"(?:please )?help me(?= \.|$| ,)|worthless|hopeless",
+            ),
+            laughter_cancels=True,
+            safety_net=True,
+        ),
+        Rule(
+            "symptom",
+            "words of pain (safety net)",
+            (r"hurts|hurting|painful|aches|aching|in pain|bleeding(?! heart)|bloody|swollen",),
+            laughter_cancels=True,
+            improvement_cancels=True,
+            safety_net=True,
+        ),
+    ),
+    despair=(
+        r"done with (?:everything|it all|all of it|this)",
+        r"cant (?:do|take|handle) (?:this|it) any ?more",
+        r"whats the point",
+        r"tonights the night",
+        r"ready to (?:go|be done)",
+        r"no way out",
+        r"not doing this any ?more",
+    ),
+    plan_or_means=(
+        r"(?:have|got|made|making) a plan",
+        r"gun|pistol|noose|(?:a|the) rope|bridge",
+        r"goodbye|good bye|bye forever",
+        r"(?:all|enough|the rest of) (?:my |the )?(?:pills|meds|tablets)",
+    ),
+    caring_for=(
+        r"caring for|care of|care for|taking care|look\w* after|caregiv\w*|carer",
+        r"my (?:husband|wife|mom|mum|mother|dad|father|partner|son|daughter|sister|brother|"
+        r"grandma|grandmother|grandpa|grandfather|aunt|uncle|friend) (?:\w+ ){0,2}"
+        r"(?:needs|is sick|is ill|is dying|is in hospice|has cancer)",
+    ),
+    carer_strain=(
+        r"exhaust\w*|burn(?:ed|t) ?out|burnout|worn (?:out|down)|running on empty|"
+        r"end of my rope|at my limit|nothing left|drained",
+        r"cant keep (?:doing|up|going)|cant do (?:this|it) (?:alone|by myself|anymore)|"
+        r"(?:no|havent|not|barely) (?:sleep|slept|sleeping)|wearing me (?:down|out)",
+        r"resent\w*|falling apart|so tired|need a break|no help|alone in this",
+        r"breaking point|wiped out|wits end|completely (?:drained|spent|done)|"
+        r"drowning|crushing me|breaking me|sinking|too much for me|cant cope|struggling|"
+        r"overwhelm\w*|at the end of my",
+    ),
+    negators=frozenset(
+        {
+            "not",
+            "no",
+            "never",
+            "dont",
+            "doesnt",
+            "didnt",
+            "isnt",
+            "arent",
+            "wasnt",
+            "werent",
+            "wont",
+            "wouldnt",
+            "havent",
+            "hasnt",
+            "hadnt",
+            "without",
+            "nor",
+            "nothing",
+        }
+    ),
+    weak_negators=frozenset({"no", "nothing"}),
+    weak_negation_fillers=frozenset(
+        {"more", "need", "to", "longer", "new", "further", "real", "sign", "signs", "of", "any"}
+    ),
+    clause_breaks=frozenset({"but", "though", "although", "however", "except", "yet"}),
+    negation_fillers=frozenset(
+        {
+            "i",
+            "im",
+            "am",
+            "be",
+            "been",
+            "being",
+            "going",
+            "to",
+            "gonna",
+            "really",
+            "ever",
+            "feeling",
+            "feel",
+            "thinking",
+            "about",
+            "of",
+            "planning",
+            "plan",
+            "any",
+            "have",
+            "had",
+            "having",
+            "a",
+            "an",
+            "the",
+            "is",
+            "are",
+            "was",
+            "my",
+            "actually",
+            "at",
+            "all",
+            "even",
+            "more",
+            "need",
+            "longer",
+            "want",
+            "so",
+            "get",
+            "getting",
+            "got",
+            "do",
+            "would",
+            "will",
+            "please",
+            "new",
+            "much",
+            "further",
+            "real",
+        }
+    ),
+    denials_after=(r"(?:and |but )?i said no|the answer (?:is|was) no|i told (?:her|him|them) no",),
+    improvement=(
+        r"better|improv\w*|gone|went away|go away now|resolved|cleared up|under control|"
+        r"back to normal|easing|eased|settled",
+    ),
+    improvement_negated=(
+        r"(?:not|no|isnt|arent|wasnt|never|any|hasnt|havent|wont) (?:\w+ ){0,2}"
+        r"(?:better|improv\w*|gone|go away)",
+    ),
+    laughter=(r"laugh\w*|haha\w*|lmao|lmfao|rofl|hilarious|cracking up|cracks me up",),
+    number_words={
+        "zero": 0,
+        "one": 1,
+        "two": 2,
+        "three": 3,
+        "four": 4,
+        "five": 5,
+        "six": 6,
+        "seven": 7,
+        "eight": 8,
+        "nine": 9,
+        "ten": 10,
+    },
+    rating_before=frozenset(
+        {
+            "a",
+            "an",
+            "about",
+            "around",
+            "like",
+            "maybe",
+            "probably",
+            "prob",
+            "say",
+            "said",
+            "solid",
+            "strong",
+            "good",
+            "high",
+            "low",
+            "easy",
+            "its",
+            "was",
+            "is",
+            "im",
+            "felt",
+            "feel",
+            "feeling",
+            "approximately",
+            "roughly",
+            "honestly",
+            "guess",
+            "between",
+            "level",
+            "distress",
+        }
+    ),
+    score_followers=frozenset(
+        {
+            "but",
+            "and",
+            "or",
+            "maybe",
+            "probably",
+            "i",
+            "im",
+            "id",
+            "today",
+            "tonight",
+            "this",
+            "tbh",
+            "honestly",
+            "thanks",
+            "thank",
+            "thx",
+            "now",
+            "again",
+            "because",
+            "cause",
+            "cuz",
+            "so",
+            "ish",
+            "right",
+            "lately",
+            "anyway",
+            "overall",
+            "to",
+            "out",
+            "on",
+            "though",
+            "tho",
+            "at",
+            "really",
+            "for",
+        }
+    ),
+    units=frozenset(
+        {
+            "pill",
+            "pills",
+            "tablet",
+            "tablets",
+            "mg",
+            "ml",
+            "day",
+            "days",
+            "week",
+            "weeks",
+            "month",
+            "months",
+            "year",
+            "years",
+            "hour",
+            "hours",
+            "hrs",
+            "minute",
+            "minutes",
+            "mins",
+            "times",
+            "kids",
+            "am",
+            "pm",
+            "oclock",
+            "miles",
+            "mile",
+            "pounds",
+            "lbs",
+            "kg",
+            "people",
+            "appointments",
+            "cycles",
+            "rounds",
+            "doses",
+        }
+    ),
+    distress_words=(
+        r"distress|stress|stressed|thermometer|scale|level|rating|score|checkin|check in",
+    ),
+    self_words=frozenset(
+        {"i", "im", "ive", "id", "my", "me", "feeling", "feel", "felt", "week", "today"}
+    ),
+    pain_words=(r"pain|hurts|hurting|ache|aches|sore",),
+    spellings={
+        "suicidle": "suicidal",
+        "sucidal": "suicidal",
+        "suicidial": "suicidal",
+        "sucidle": "suicidal",
+        "suiside": "suicide",
+        "suicde": "suicide",
+        "sucide": "suicide",
+        "suicid": "suicide",
+        "kil": "kill",
+        "kll": "kill",
+        "myslef": "myself",
+        "mysefl": "myself",
+        "wanna": "want to",
+        "wana": "want to",
+        "wan": "want",
+        "wnat": "want",
+        "wnna": "want to",
+        "wna": "want to",
+        "lfe": "life",
+        "breeth": "breathe",
+        "breethe": "breathe",
+        "evry": "every",
+        "whant": "want",
+        "wnt": "want",
+        "wamt": "want",
+        "myslf": "myself",
+        "mself": "myself",
+        "gonna": "going to",
+        "gunna": "going to",
+        "bout": "about",
+        "thinkin": "thinking",
+        "feelin": "feeling",
+        "doin": "doing",
+        "pian": "pain",
+        "painn": "pain",
+        "siezure": "seizure",
+        "seizur": "seizure",
+        "sezure": "seizure",
+        "seisure": "seizure",
+        "ceasure": "seizure",
+        "caughing": "coughing",
+        "coughin": "coughing",
+        "breth": "breathe",
+        "breate": "breathe",
+        "brethe": "breathe",
+        "headach": "headache",
+        "hedache": "headache",
+        "vission": "vision",
+        "blury": "blurry",
+        "depresed": "depressed",
+        "deppressed": "depressed",
+        "depresssed": "depressed",
+        "anxios": "anxious",
+        "anxius": "anxious",
+        "anxous": "anxious",
+        "axious": "anxious",
+        "exausted": "exhausted",
+        "exhausred": "exhausted",
+        "exhuasted": "exhausted",
+        "scard": "scared",
+        "scaried": "scared",
+        "worst": "worse",
+        "sum1": "someone",
+        "some1": "someone",
+        "sumone": "someone",
+        "someon": "someone",
+        "any1": "anyone",
+        "ppl": "people",
+        "pls": "please",
+        "plz": "please",
+        "plss": "please",
+        "u": "you",
+        "ur": "your",
+        "r": "are",
+        "cn": "can",
+        "tlak": "talk",
+        "tak": "talk",
+        "tonite": "tonight",
+        "cannot": "cant",
+        "cnt": "cant",
+        "cant": "cant",
+        "dnt": "dont",
+        "wont": "wont",
+        "aint": "isnt",
+        "alot": "a lot",
+        "thru": "through",
+        "okey": "okay",
+    },
+    fuzzy_targets=(
+        "suicide",
+        "suicidal",
+        "myself",
+        "herself",
+        "himself",
+        "breathe",
+        "breathing",
+        "seizure",
+        "seizures",
+        "coughing",
+        "anxious",
+        "anxiety",
+        "depressed",
+        "depression",
+        "exhausted",
+        "headache",
+        "headaches",
+        "hopeless",
+        "terrified",
+        "overwhelmed",
+        "caregiver",
+        "vomiting",
+        "jaundice",
+        "someone",
+        "somebody",
+        "confused",
+        "unbearable",
+        "stockpiling",
+    ),
+    rewrites=(
+        (r"\bcan not\b", "cant"),
+        # Text-speak "2" for "to": "want 2 die", "going 2 end it".
+        (r"\b(want|going|have|need|ready|trying|wish|plan|planning|deserve) 2\b", r"\1 to"),
+        (r"\bdo not\b", "dont"),
+        (r"\bdoes not\b", "doesnt"),
+        (r"\bdid not\b", "didnt"),
+        (r"\bwill not\b", "wont"),
+        (r"\bwould not\b", "wouldnt"),
+        (r"\bis not\b", "isnt"),
+        (r"\bare not\b", "arent"),
+        (r"\bwas not\b", "wasnt"),
+        (r"\bhave not\b", "havent"),
+        (r"\bi am\b", "im"),
+        (r"\bi m\b", "im"),
+        (r"\bmy self\b", "myself"),
+        (r"\bher self\b", "herself"),
+        (r"\bhim self\b", "himself"),
+        (r"\bno one\b", "noone"),
+        (r"\bany more\b", "anymore"),
+        (r"\bwhat is the point\b", "whats the point"),
+        (r"\btonight is the night\b", "tonights the night"),
+    ),
+)
+
+
+SPANISH = Lexicon(
+    language="es",
+    rules=(
+        Rule(
+            "self_harm",
+            "palabras de autolesión (self-harm words)",
+            (
+                r"sui[cs]id\w*",
+                r"(?:me )?cort\w* (?:las |mis )?(?:munecas|venas)",
+                r"(?:estarian|estaria|serian|seria|vivirian|viviria) (?:mas felices|mejor) si "
+                r"(?:yo )?no (?:estuviera|existiera|viviera)",
+                r"(?:terminar|acabar) con todo|(?:tomar|tomarme|tragar|tragarme) todas (?:las|mis) "
+                r"(?:pastillas|pildoras|medicinas)|no vale la pena (?:vivir|seguir)",
+                r"nadie (?:me |lo |la )?(?:extranaria|notaria|echaria de menos|se daria cuenta)|"
+                r"a nadie le importaria si me muero",
+                r"no (?:veo|encuentro) (?:razon|razones|motivo|motivos|sentido) para "
+                r"(?:seguir|vivir)",
+                r"dormir para siempre|"
+                r"(?:pastillas|pistola|cuerda) (?:estan |esta )?(?:listas?|preparad\w*)|"
+                r"cartas? de despedida",
+                r"(?:me )?(?:quiero|quisiera|voy a|pienso|pensando en|ganas de|deseo|queria) "
+                r"(?:morir|morirme|matarme|suicidarme|quitarme la vida|hacerme dano|cortarme|"
+                r"desaparecer)",
+                r"me (?:quiero|queria|voy a) (?:matar|suicidar|quitar la vida)|"
+                r"se (?:quiere|queria|va a) (?:suicidar|quitar la vida)|se quiere matar",
+                r"(?:se|me) quiere morir|quiere morirse|quiere matarse",
+                r"matarme|quitarme la vida|acabar con mi vida|terminar con mi vida|"
+                r"hacerme dano|me quiero hacer dano|cortarme|me voy a cortar|me corte otra vez",
+                r"sobredosis",
+                r"(?:me )?(?:tome|trague) (?:todas|todo el frasco de|muchas|un punado de) "
+                r"(?:las |mis )?(?:pastillas|pildoras|medicinas|medicamentos)",
+                r"ojala (?:estuviera|estuviese|me muriera|me muera)(?: muert[oa])?",
+                r"(?:seria|estaria|estarian|estaríamos) mejor (?:si me muriera|muert[oa]|sin mi)",
+                r"mejor muert[oa]|mejor sin mi",
+                r"no quiero (?:seguir )?(?:vivir|viviendo)|no quiero seguir (?:aqui|asi|adelante|"
+                r"luchando)|no quiero seguir(?= \.|$| ,)|"
+                r"no quiero estar (?:aqui|viva|vivo)|no quiero despertar",
+                r"(?:juntando|guardando|acumulando|ahorrando|guardado|juntado) "
+                r"(?:\w+ ){0,1}(?:pastillas|pildoras|medicinas|medicamentos)",
+                r"dormir(?:me)? y no despertar",
+                r"no (?:tiene|le encuentro|encuentro) sentido (?:seguir viviendo|la vida|a la vida|"
+                r"vivir|seguir)",
+                r"no tengo (?:razones|razon|motivos?) para vivir",
+                r"quiero que todo (?:se )?(?:acabe|termine)",
+                r"(?:me )?despedi de todos|esto es un adios",
+                r"regalando mis cosas",
+                r"tirarme (?:del|de un|de la|al|a las|por la|por el|por una|a un|a una) \w+",
+            ),
+        ),
+        Rule(
+            "medical",
+            "emergencia médica (medical emergency words)",
+            (
+                r"no (?:puedo|puede|podia|podemos) respirar|casi no (?:puedo|puede) respirar|"
+                r"no respira|dejo de respirar|no (?:me|le) llega (?:el )?aire",
+                r"(?:esta|se puso|labios|cara) (?:\w+ ){0,2}(?:morad[oa]s?|azul\w*)",
+                r"se (?:cayo|desplomo) (?:y no|inconsciente)|colapso",
+            ),
+            laughter_cancels=True,
+            improvement_cancels=True,
+        ),
+        Rule(
+            "medical",
+            "emergencia médica (medical emergency words)",
+            (
+                r"dolor (?:\w+ ){0,3}(?:en el|de|del) pecho|(?:me|le) duele (?:\w+ )?el pecho|"
+                r"opresion en el pecho|presion en el pecho",
+                r"convulsi\w*|ataque epileptico",
+                r"(?:tosiendo|toso|tose|tosio|escupo|escupiendo|escupe) sangre|sangre al toser",
+                r"de repente (?:\w+ ){0,5}(?:no (?:puede|puedo) (?:mover|hablar|caminar|ver)|"
+                r"debil\w*|entumid\w*|adormecid\w*|confundid\w*|arrastra\w*)",
+                r"(?:debilidad|adormecimiento|entumecimiento) repentin[oa]",
+                r"no (?:puede|puedo) mover (?:el|la|los|las|mi|su) (?:brazo|pierna|lado|cara|mano)",
+                r"arrastra\w* las palabras|habla arrastra\w*|cara (?:\w+ )?caida|"
+                r"boca (?:\w+ )?(?:torcida|caida)",
+                r"(?:muy|bien|super|totalmente|demasiado) confundid[oa]|"
+                r"no (?:me|lo|la|nos) reconoce|no sabe donde esta",
+                r"se desmayo|desmayad[oa]|inconsciente|"
+                r"no (?:responde|reacciona|despierta)(?= \.|$| ,| y)",
+            ),
+            improvement_cancels=True,
+        ),
+        Rule(
+            "symptom",
+            "síntoma, huesos (symptom, bones)",
+            (
+                r"(?:me|le) duele\w* (?:\w+ ){0,2}(?:hueso|huesos|articulaciones|cadera|espalda|"
+                r"costillas?|columna|rodillas?|hombros?|piernas?|pelvis|cuello)",
+                r"dolor (?:\w+ ){0,2}(?:de|en) (?:los |las |la |el |mis |mi )?(?:hueso|huesos|"
+                r"articulaciones|cadera|espalda|costillas?|columna|rodillas?|hombros?|pelvis)",
+                r"fractur\w*|me rompi|se rompio|hueso roto|huesos rotos",
+            ),
+            improvement_cancels=True,
+        ),
+        Rule(
+            "symptom",
+            "síntoma, cerebro (symptom, brain)",
+            (
+                r"dolor(?:es)? de cabeza|(?:me|le) duele (?:\w+ )?la cabeza|jaqueca|migrana",
+                r"veo (?:\w+ )?(?:borroso|doble|mal|nublado)|vision (?:\w+ )?(?:borrosa|doble)",
+                r"(?:pierdo|perdi|perdiendo|pierde) el equilibrio|mare(?:ad[oa]s?|o|os)|"
+                r"vertigo|me cai|me caigo|se cayo",
+                r"(?:me|le) cuesta (?:hablar|caminar|leer)|dificultad para (?:hablar|caminar|leer)|"
+                r"se me olvida\w*|olvido todo|confundid[oa]|confusion",
+            ),
+            improvement_cancels=True,
+        ),
+        Rule(
+            "symptom",
+            "síntoma, pulmones (symptom, lungs)",
+            (
+                r"tos|tosiendo|toso|tose",
+                r"(?:me|le) falta el aire|falta de aire|me ahogo|se ahoga|ahogo|sin aliento|"
+                r"(?:me|le) cuesta respirar|dificultad para respirar",
+                r"silba el pecho|silbido|ronquera|ronc[ao]",
+            ),
+            laughter_cancels=True,
+            improvement_cancels=True,
+        ),
+        Rule(
+            "symptom",
+            "síntoma, hígado (symptom, liver)",
+            (
+                r"(?:ojos|piel) (?:\w+ ){0,3}amarill\w*|amarill\w* (?:los ojos|la piel)|ictericia",
+                r"(?:me|le) pica\w*|picazon|comezon",
+                r"(?:no tengo|sin|perdi el|poco|nada de) (?:apetito|hambre)|no puedo comer|"
+                r"no (?:quiero|puedo) comer nada",
+                r"(?:baje|bajado|perdido|perdi|bajando|perdiendo) (?:\w+ ){0,1}(?:de )?peso|"
+                r"perdida de peso",
+                r"(?:panza|abdomen|barriga|estomago|vientre) (?:\w+ "
+                r"){0,2}(?:duele|dolor|hinchad\w*)|"
+                r"dolor (?:\w+ ){0,4}(?:panza|abdomen|barriga|estomago|vientre)|"
+                r"(?:me|le) duele (?:el|la) (?:abdomen|panza|barriga|estomago|vientre)|"
+                r"lado derecho|omoplato",
+            ),
+            improvement_cancels=True,
+        ),
+        Rule(
+            "symptom",
+            "síntoma (symptom)",
+            (
+                r"fiebre|calentura|escalofrios",
+                r"vomit\w*|nause\w*|no retengo",
+                r"dolor (?:es )?(?:\w+ )?(?:insoportable|horrible|terrible|fuertisimo)|"
+                r"mucho dolor|que pare el dolor|me duele mucho",
+                r"(?:muy|tan|demasiado) debil|sin fuerzas para|no me puedo levantar",
+                r"(?:un |otro )?bulto nuevo|nuevo bulto",
+                r"hinchazon|hinchad[oa]s? (?:las piernas|los pies|el brazo)",
+            ),
+            improvement_cancels=True,
+        ),
+        Rule(
+            "emotional",
+            "angustia emocional (emotional distress)",
+            (
+                r"miedo|asustad[oa]|aterrad[oa]|aterrorizad[oa]|muy nervios[oa]",
+                r"(?:lloro|llorando|llorar) (?:\w+ ){0,1}(?:todo|mucho|todos|sin parar)|"
+                r"no (?:puedo )?(?:paro|dejo) de llorar",
+                r"deprimid[oa]|depresion|sin esperanza|desesperanza|desesperad[oa]",
+                r"ansiedad|ansios[oa]|panico|angustiad[oa]",
+                r"(?:me siento|estoy|me quede) (?:muy |tan )?(?:sol[oa]|aislad[oa])|soledad",
+                r"no aguanto (?:mas|esto)|ya no puedo mas|no puedo mas|no vale la pena",
+                r"(?:muy|tan) triste|tristeza",
+                r"(?:una|soy un[oa]?) carga",
+                r"no estoy bien|nadie me entiende|abrumad[oa]|siento que me muero|"
+                r"desanimad[oa]|sin ganas de nada|no tengo ganas de nada|"
+                r"me siento (?:muy |tan )?mal(?= \.|$| ,| emocionalmente| de animo)|emocionalmente|"
+                r"estoy destrozad[oa]",
+            ),
+            laughter_cancels=True,
+        ),
+        Rule(
+            "talk",
+            "pide hablar con una persona (asks for a person)",
+            (
+                r"^hablar(?: (?:por favor|porfa|ya|con alguien))?(?= \.|$)",
+                r"(?:alguien|una persona) (?:\w+ ){0,1}(?:me )?(?:puede|pueda|podria) llamar",
+                r"alguien (?:que )?me (?:llame|llamara|llamase|hable|hablara|contacte|"
+                r"pueda llamar)|"
+                r"(?:necesito|quiero|quisiera|ocupo) hablar(?= \.|$| ,| por favor| ya| hoy)|"
+                r"me (?:pueden|puede|podrian|podria) llamar|llamenme|llameme|llamame|"
+                r"me llamen|me llame alguien",
+                r"(?:necesito|quiero|quisiera|me gustaria|puedo) hablar con (?:alguien|una persona|"
+                r"un[oa]? \w+|la \w+|el \w+)",
+                r"hablar con alguien|alguien con quien hablar",
+            ),
+        ),
+        Rule(
+            "emotional",
+            "muerte, desesperanza o petición de ayuda (safety net)",
+            (
+                r"morir\w*|(?<!de )muerte|"
+                r"muero(?! de (?:la )?(?:risa|ganas|hambre|sueno|frio|calor|verguenza|emocion)"
+                r"| por)|"
+                r"matar(?:me)?(?! el tiempo)|me rindo|rendirme|"
+                r"(?:ayuda|ayudame)(?= \.|$| ,| por favor| porfa)|"
+                r"sin esperanza|no hay esperanza",
+            ),
+            laughter_cancels=True,
+            safety_net=True,
+        ),
+        Rule(
+            "symptom",
+            "dolor (safety net)",
+            (r"(?:me|le) duele\w*|duelen|dolor(?:es)?|sangr\w*|hinchad[oa]s?",),
+            laughter_cancels=True,
+            improvement_cancels=True,
+            safety_net=True,
+        ),
+    ),
+    despair=(
+        r"no aguanto mas|ya no puedo mas|no puedo mas",
+        r"esta es la noche|ya estoy list[oa]",
+    ),
+    plan_or_means=(r"tengo un plan|pistola|arma|cuerda|puente|adios|todas (?:las|mis) pastillas",),
+    caring_for=(r"cuid(?:ando|o|ar|arla|arlo) (?:a )?(?:mi|su)|cuidador\w*|cuido a|cuidar a",),
+    carer_strain=(
+        r"agotad[oa]|quemad[oa]|sin fuerzas|no duermo|no he dormido|no puedo mas|abrumad[oa]|"
+        r"destrozad[oa]|"
+        r"ya no puedo|no aguanto|cansad[oa]|sol[oa]|rendid[oa]|al limite",
+    ),
+    negators=frozenset({"no", "nunca", "jamas", "sin", "ni", "tampoco", "nada"}),
+    weak_negators=frozenset(),
+    weak_negation_fillers=frozenset(),
+    clause_breaks=frozenset({"pero", "aunque", "sino", "excepto"}),
+    negation_fillers=frozenset(
+        {
+            "estoy",
+            "estaba",
+            "pensando",
+            "en",
+            "tengo",
+            "tenia",
+            "he",
+            "tenido",
+            "me",
+            "te",
+            "voy",
+            "a",
+            "el",
+            "la",
+            "los",
+            "las",
+            "un",
+            "una",
+            "de",
+            "ningun",
+            "ninguna",
+            "ninguno",
+            "hace",
+            "falta",
+            "que",
+            "mas",
+            "siento",
+            "realmente",
+            "lo",
+            "le",
+            "se",
+            "hay",
+            "tuve",
+            "pense",
+            "pensado",
+            "pensar",
+            "pienso",
+            "ya",
+            "tan",
+        }
+    ),
+    denials_after=(r"(?:y )?(?:le )?dije que no",),
+    improvement=(r"mejor|mejorando|mejoro|se (?:me )?quito|se fue|ya paso|se calmo|desaparecio",),
+    improvement_negated=(r"(?:no|nada|ni) (?:\w+ ){0,2}(?:mejor|mejorando|mejoro|se quita)",),
+    laughter=(r"risa|jaja\w*|jeje\w*|jajs|rei|reir\w*|riendo|me rio",),
+    number_words={
+        "cero": 0,
+        "uno": 1,
+        "dos": 2,
+        "tres": 3,
+        "cuatro": 4,
+        "cinco": 5,
+        "seis": 6,
+        "siete": 7,
+        "ocho": 8,
+        "nueve": 9,
+        "diez": 10,
+    },
+    rating_before=frozenset(
+        {
+            "un",
+            "como",
+            "unos",
+            "diria",
+            "seria",
+            "es",
+            "fue",
+            "sido",
+            "menos",
+            "masomenos",
+            "entre",
+            "estoy",
+            "creo",
+            "nivel",
+            "que",
+            "angustia",
+            "calculo",
+            "aproximadamente",
+            "quizas",
+            "quiza",
+            "tal",
+        }
+    ),
+    score_followers=frozenset(
+        {
+            "pero",
+            "y",
+            "o",
+            "hoy",
+            "esta",
+            "gracias",
+            "creo",
+            "todo",
+            "ya",
+            "porque",
+            "pues",
+            "la",
+            "semana",
+            "ahora",
+            "mas",
+            "masomenos",
+            "estoy",
+        }
+    ),
+    units=frozenset(
+        {
+            "pastillas",
+            "pastilla",
+            "dias",
+            "dia",
+            "semanas",
+            "meses",
+            "anos",
+            "horas",
+            "minutos",
+            "veces",
+            "hijos",
+            "citas",
+            "kilos",
+            "kilometros",
+            "libras",
+            "personas",
+            "ciclos",
+            "dosis",
+        }
+    ),
+    distress_words=(r"angustia|estres|termometro|escala|nivel|malestar",),
+    self_words=frozenset({"yo", "mi", "me", "estoy", "siento", "semana", "hoy", "nivel"}),
+    pain_words=(r"dolor|duele|duelen",),
+    spellings={
+        "kiero": "quiero",
+        "qiero": "quiero",
+        "kieron": "quieren",
+        "k": "que",
+        "q": "que",
+        "xq": "porque",
+        "pq": "porque",
+        "suisidarme": "suicidarme",
+        "sucidarme": "suicidarme",
+        "suicidarne": "suicidarme",
+        "matrme": "matarme",
+        "nesesito": "necesito",
+        "nesecito": "necesito",
+        "ablar": "hablar",
+        "ablame": "hablame",
+        "nececito": "necesito",
+        "necesito": "necesito",
+        "toy": "estoy",
+        "tas": "estas",
+        "bn": "bien",
+        "grasias": "gracias",
+        "grax": "gracias",
+        "tmb": "tambien",
+        "ayudame": "ayudame",
+        "respirrar": "respirar",
+        "respiar": "respirar",
+        "resperar": "respirar",
+        "deprimda": "deprimida",
+        "vivr": "vivir",
+        "morr": "morir",
+        "porfa": "por favor",
+        "xfa": "por favor",
+    },
+    fuzzy_targets=(
+        "suicidarme",
+        "suicidio",
+        "matarme",
+        "morirme",
+        "respirar",
+        "deprimida",
+        "deprimido",
+        "ansiedad",
+        "convulsion",
+        "convulsiones",
+        "necesito",
+        "amarillos",
+        "amarilla",
+        "agotada",
+        "agotado",
+        "cuidando",
+        "desesperada",
+        "desesperado",
+    ),
+    rewrites=(
+        (r"\bmas o menos\b", "masomenos"),
+        (r"\bno puedo respirar bien\b", "no puedo respirar"),
+    ),
+)
+
+LEXICONS: dict[str, Lexicon] = {"en": ENGLISH, "es": SPANISH}

@@ -1,0 +1,5 @@
+"""Fixtures for accounts tests (shared with the other staff features in tests/staff.py)."""
+
+from tests.staff import admin, clock, coordinator, csrf_on, responder
+
+__all__ = ["admin", "clock", "coordinator", "csrf_on", "responder"]
