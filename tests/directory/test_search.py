@@ -268,3 +268,16 @@ def test_bounding_box_holds_every_point_within_the_radius(
     south, north, west, east = bounding_box(lat, lng, radius)
     assert south <= edge.latitude <= north
     assert west <= edge.longitude <= east
+
+
+def test_a_service_met_nearby_is_not_listed_again_as_remote(app: Flask) -> None:
+    add_listing(
+        "hybrid group",
+        *offset(1),
+        delivery=Delivery.IN_PERSON | Delivery.ONLINE,
+        areas=(("state", "MA"),),
+    )
+    add_listing("online only", areas=(("state", "MA"),))
+    results = search_services(SearchQuery(*HOME, state_code="MA"))
+    assert names(results.local) == ["hybrid group"]
+    assert names(results.remote) == ["online only"]

@@ -407,7 +407,9 @@ def search_services(query: SearchQuery) -> SearchResults:
         total = len(found)
         chosen = found[(page - 1) * per_page : page * per_page]
     remote_ids, state_ids, total_remote = _remote(query)
-    remote_ids = remote_ids[: query.remote_limit]
+    # A service met in person nearby (and also online) is listed once, with its distance.
+    shown_locally = {service_id for _, service_id, _ in chosen}
+    remote_ids = [i for i in remote_ids if i not in shown_locally][: query.remote_limit]
 
     # One load for both lists keeps the ORM's per-query cost (most of the time here) down.
     services = _load_services({s for _, s, _ in chosen} | set(remote_ids))
