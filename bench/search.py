@@ -143,6 +143,7 @@ def main() -> int:
         print(f"command: {' '.join([os.path.basename(sys.executable), *sys.argv])}")
         print(f"machine: {cpu_model()}, {os.cpu_count()} cores, load average "
               f"{' '.join(f'{x:.2f}' for x in os.getloadavg())} at start")  # fmt: skip
+        started_run = time.monotonic()
         print(f"python {platform.python_version()}, {engine_name}, {listings:,} listings")
 
         rng = random.Random(args.seed)
@@ -159,14 +160,17 @@ def main() -> int:
             db.session.remove()
 
         timings: list[float] = []
+        cpu: list[float] = []
         answers: list[list[str]] = []
         for lat, lng, state in points:
-            started = time.perf_counter()
+            started, cpu_started = time.perf_counter(), time.thread_time()
             results = search_services(query(lat, lng, state))
             timings.append((time.perf_counter() - started) * 1000)
+            cpu.append((time.thread_time() - cpu_started) * 1000)
             answers.append([hit.service.id for hit in results.local])
             db.session.remove()  # a fresh session per search, as each request has
         timings.sort()
+        cpu.sort()
 
         # In-memory floor: load once (not timed), then time the same queries.
         rows = all_rows()
@@ -186,14 +190,16 @@ def main() -> int:
 
         # Naive: every row, geopy distance each, on a subsample.
         naive_ms: list[float] = []
+        naive_cpu: list[float] = []
         mismatches = 0
         step = max(1, len(points) // max(1, args.naive_points))
         sample = list(range(0, len(points), step))[: args.naive_points]
         for index in sample:
             lat, lng, _ = points[index]
-            started = time.perf_counter()
+            started, cpu_started = time.perf_counter(), time.thread_time()
             naive = naive_nearest(lat, lng, args.radius, args.per_page)
             naive_ms.append((time.perf_counter() - started) * 1000)
+            naive_cpu.append((time.thread_time() - cpu_started) * 1000)
             db.session.remove()
             from_floor = floor.nearest(lat, lng, args.radius, args.per_page)
             if not (answers[index] == naive == from_floor):
@@ -208,6 +214,10 @@ def main() -> int:
     print(f"| search_services (20 nearest ≤ {args.radius:g} mi + remote options, ORM objects) "
           f"| {len(timings)} | {percentile(timings, 50):.2f} | {percentile(timings, 95):.2f} "
           f"| {percentile(timings, 99):.2f} | {mean:.2f} |")  # fmt: skip
+    print(f"| ↳ this process's CPU time in those calls (SQLite: all of it; PostgreSQL: "
+          f"without the server's) | {len(cpu)} | {percentile(cpu, 50):.2f} "
+          f"| {percentile(cpu, 95):.2f} | {percentile(cpu, 99):.2f} "
+          f"| {statistics.fmean(cpu):.2f} |")  # fmt: skip
     print(f"| in-memory floor (numpy, latitude band + haversine) | {len(floor_ms)} "
           f"| {percentile(floor_ms, 50):.2f} | {percentile(floor_ms, 95):.2f} "
           f"| {percentile(floor_ms, 99):.2f} | {floor_mean:.2f} |")  # fmt: skip
@@ -219,9 +229,15 @@ def main() -> int:
     print()
     print(f"naive / search_services (means): {naive_mean / mean:,.0f}x faster "
           f"(naive measured on {len(naive_ms)} of the {len(points)} points)")  # fmt: skip
+    if naive_cpu:
+        cpu_ratio = statistics.fmean(naive_cpu) / statistics.fmean(cpu)
+        print(f"the same ratio in this process's CPU time (what a busy machine cannot inflate "
+              f"for SQLite): {cpu_ratio:,.0f}x")  # fmt: skip
     print(f"search_services / in-memory floor (means): {mean / floor_mean:.1f}x slower")
     print(f"same 20 nearest from all three on the subsample: "
           f"{len(sample) - mismatches}/{len(sample)}")  # fmt: skip
+    print(f"load average at the end: {' '.join(f'{x:.2f}' for x in os.getloadavg())}; "
+          f"run took {time.monotonic() - started_run:.0f} s")  # fmt: skip
     return 0
 
 
