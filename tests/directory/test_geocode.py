@@ -186,11 +186,12 @@ def test_a_failing_geocoder_falls_back_to_the_gazetteer_and_is_not_cached(
 
 @pytest.mark.real_commits
 def test_geocoder_calls_are_rate_limited(app: Flask, nominatim: FakeNominatim) -> None:
-    geocoder = GeopyGeocoder("nominatim", nominatim.url, "tests", min_delay_seconds=0.3)
+    geocoder = GeopyGeocoder("nominatim", nominatim.url, "tests", min_delay_seconds=0.6)
     geocoder.geocode("1 First St, Springfield, IL")
     geocoder.geocode("2 Second St, Springfield, IL")
     (first, _), (second, _) = nominatim.requests
-    assert second - first >= 0.29
+    # Measured where the requests arrive; the margin absorbs scheduling jitter on a busy machine.
+    assert second - first >= 0.45
 
 
 @pytest.mark.real_commits

@@ -4,6 +4,7 @@ import math
 import random
 
 import pytest
+import sqlalchemy as sa
 from flask import Flask
 from geopy.distance import great_circle
 from hypothesis import given, settings
@@ -14,14 +15,16 @@ from support_hub.directory.models import (
     Category,
     CostKind,
     Delivery,
+    Service,
     ServiceStatus,
 )
 from support_hub.directory.search import (
     FIRST_RING_MI,
-    MAX_COUNTED,
     SearchQuery,
     bounding_box,
+    first_ring_mi,
     miles_between,
+    nearest_in_rings,
     search_services,
 )
 from support_hub.extensions import db
@@ -191,55 +194,45 @@ def test_a_dense_city_reads_a_small_ring_not_the_whole_radius(app: Flask) -> Non
     for i in range(60):
         add_listing(f"near {i}", *offset(0.01 * i, 0.005 * i))
     add_listing("far", *offset(20))
-    results = search_services(SearchQuery(*HOME, per_page=10))
-    assert results.rings == [FIRST_RING_MI]
-    # Only the ring was counted, and the results say so.
-    assert (results.total_local, results.total_is_exact) == (60, False)
+    query = SearchQuery(*HOME, per_page=10)
+    found, last_ring, rings = nearest_in_rings(query, 10, first_ring=1.0)
+    # The first ring already held the page: nothing farther was read or counted.
+    assert rings == [1.0] and last_ring == 1.0
+    assert len(found) == 60
+    assert [d for d, _, _ in found] == sorted(d for d, _, _ in found)
+    # End to end the totals say "at least" unless everything in the radius was read.
+    results = search_services(query)
+    assert names(results.local) == [f"near {i}" for i in range(10)]
+    assert results.total_local == 61 if results.total_is_exact else results.total_local >= 10
 
 
-def test_totals_past_the_counting_limit_are_reported_as_at_least(app: Flask) -> None:
-    from sqlalchemy import insert
-
-    from support_hub.db import new_id, utcnow
-    from support_hub.directory.models import Location, Organization, Service, ServiceAtLocation
-
-    now = utcnow()
-    org = new_id()
-    db.session.execute(
-        insert(Organization),
-        [{"id": org, "name": "o", "description": "", "created_at": now, "last_modified": now}],
+def test_rings_grow_until_the_page_is_full_and_agree_with_checking_everything(
+    app: Flask,
+) -> None:
+    rng = random.Random(5)
+    points = []
+    for i in range(120):
+        point = offset(rng.uniform(-30, 30), rng.uniform(-30, 30))
+        add_listing(f"r{i}", *point)
+        points.append((f"r{i}", point))
+    brute = sorted(
+        (miles_between(*HOME, *point), name)
+        for name, point in points
+        if miles_between(*HOME, *point) <= 25
     )
-    services, locations, links = [], [], []
-    for i in range(MAX_COUNTED + 50):
-        sid, lid = new_id(), new_id()
-        lat, lng = offset(0.0005 * (i % 100), 0.0005 * (i // 100))
-        services.append(
-            {
-                "id": sid,
-                "organization_id": org,
-                "name": f"s{i}",
-                "description": "",
-                "category": Category.SUPPORT_GROUP,
-                "audience": Audience.PATIENTS,
-                "delivery": Delivery.IN_PERSON,
-                "cost": CostKind.FREE,
-                "care_settings": 0,
-                "status": ServiceStatus.ACTIVE,
-                "created_at": now,
-                "last_modified": now,
-            }
-        )
-        locations.append(
-            {"id": lid, "latitude": lat, "longitude": lng, "created_at": now, "last_modified": now}
-        )
-        links.append({"id": new_id(), "service_id": sid, "location_id": lid})
-    db.session.execute(insert(Service), services)
-    db.session.execute(insert(Location), locations)
-    db.session.execute(insert(ServiceAtLocation), links)
-    results = search_services(SearchQuery(*HOME))
-    assert len(results.local) == 20
-    assert results.total_local >= MAX_COUNTED
-    assert results.total_is_exact is False
+    found, last_ring, rings = nearest_in_rings(SearchQuery(*HOME), 20, first_ring=0.5)
+    assert len(rings) > 1
+    assert rings == sorted(rings)
+    assert last_ring == rings[-1] <= 25
+    ids = {s.id: s.name for s in db.session.scalars(sa.select(Service))}
+    assert [ids[service_id] for _, service_id, _ in found[:20]] == [n for _, n in brute[:20]]
+
+
+def test_the_first_ring_widens_as_the_directory_thins() -> None:
+    assert first_ring_mi(1_000_000, 25) == FIRST_RING_MI
+    assert first_ring_mi(100_000, 25) == pytest.approx(FIRST_RING_MI * 10**0.5)
+    assert first_ring_mi(50, 25) == 25  # a small directory: one query for the whole radius
+    assert first_ring_mi(10_000_000, 25) == FIRST_RING_MI  # never narrower than this
 
 
 def test_confidential_locations_are_found_but_their_place_is_not_public(app: Flask) -> None:
@@ -275,3 +268,16 @@ def test_bounding_box_holds_every_point_within_the_radius(
     south, north, west, east = bounding_box(lat, lng, radius)
     assert south <= edge.latitude <= north
     assert west <= edge.longitude <= east
+
+
+def test_a_service_met_nearby_is_not_listed_again_as_remote(app: Flask) -> None:
+    add_listing(
+        "hybrid group",
+        *offset(1),
+        delivery=Delivery.IN_PERSON | Delivery.ONLINE,
+        areas=(("state", "MA"),),
+    )
+    add_listing("online only", areas=(("state", "MA"),))
+    results = search_services(SearchQuery(*HOME, state_code="MA"))
+    assert names(results.local) == ["hybrid group"]
+    assert names(results.remote) == ["online only"]

@@ -254,3 +254,11 @@ def test_results_page_links_to_the_next_page(client: FlaskClient) -> None:
     assert "group 24" in second
     assert "group 00" not in second
     assert 'rel="prev"' in second
+
+
+def test_a_place_not_found_is_explained_in_spanish_too(client: FlaskClient) -> None:
+    html = page(client, "/search?near=Cambrige%2C+MA&lang=es", status=422)
+    assert "No encontramos «Cambrige, MA»" in html
+    # The suggestion keeps the language.
+    links = re.findall(r'href="(/search\?[^"]*near=Cambridge,\+MA[^"]*)"', html)
+    assert links and all("lang=es" in link for link in links)

@@ -578,3 +578,12 @@ sa.Index(
     ServiceArea.state_code,
     ServiceArea.service_id,
 )
+
+
+# PostgreSQL only: nearest-first search walks this GiST index (cube/earthdistance, created by
+# migration 0003) in distance order; SQLite searches the (latitude, longitude) B-tree in rings.
+sa.Index(
+    "ix_location_earth",
+    sa.func.ll_to_earth(Location.latitude, Location.longitude),
+    postgresql_using="gist",
+).ddl_if(dialect="postgresql")

@@ -1,15 +1,20 @@
 """Nearby search: active listings around a point, nearest first, plus online/phone options.
 
-How it stays fast at a million listings on SQLite and PostgreSQL: an indexed prefilter, then
-exact ranking. The prefilter is a bounding box on the indexed (latitude, longitude) pair, asked in
-expanding rings (1, 2, 4 ... miles, up to the radius) so a search in a dense city reads a few
-hundred rows near the point instead of the tens of thousands within the full radius; a ring is
-enough once it holds as many exact-distance matches as the page needs, because everything outside
-the ring is farther than everything inside it. Distances are great-circle miles, computed in
-Python on the ring's rows. `bench/search.py` measures this against the naive scan and an
-in-memory KD-tree floor.
+How it stays fast at a million listings (measured in `bench/search.py` against the naive scan
+and an in-memory floor): an indexed prefilter, then exact ranking in Python (great-circle miles).
 
-A hit is a service at one location: a service with two sites in range appears once per site.
+* SQLite: a bounding box on the indexed (latitude, longitude) pair, asked in expanding rings
+  (the first sized to the directory, 2 miles at a million listings; then wider by how many
+  matches the last ring held, up to the radius), so a search in
+  a dense city reads a few hundred rows near the point instead of the tens of thousands within
+  the whole radius. A ring is enough once it holds as many matches as the page needs: everything
+  outside it is farther than everything inside.
+* PostgreSQL: a GiST index on `ll_to_earth(latitude, longitude)` (cube + earthdistance, created
+  by the migration) walked nearest-first, stopping one past the page; one query, no rings.
+
+Neither counts every match within 25 miles of Manhattan: past the page, totals are "at least"
+(`SearchResults.total_is_exact`). A hit is a service at one location: a service with two sites
+in range appears once per site.
 """
 
 from __future__ import annotations
@@ -41,11 +46,16 @@ from support_hub.extensions import db
 
 EARTH_RADIUS_MI = 3958.7613  # mean radius (IUGG), the one geopy's great_circle uses
 MILES_PER_DEGREE_LAT = EARTH_RADIUS_MI * math.pi / 180
+METERS_PER_MILE = 1609.344
 MAX_RADIUS_MI = 250.0
 MAX_PER_PAGE = 100
 # Paging stops here: nobody reads a thousand listings, and deep pages mean reading wide rings.
+# (page - 1) * per_page must stay below it.
 MAX_COUNTED = 1000
+# The first ring holds about as many listings whatever the directory's size: 2 miles at a
+# million listings, wider when there are fewer (rows in a ring grow with listings x radius²).
 FIRST_RING_MI = 2.0
+FIRST_RING_AT_LISTINGS = 1_000_000
 REMOTE_DELIVERY = Delivery.ONLINE | Delivery.PHONE
 
 
@@ -194,8 +204,8 @@ def service_filters(query: SearchQuery) -> list[sa.ColumnElement[bool]]:
     return conditions
 
 
-def _local_select(query: SearchQuery, radius_mi: float) -> sa.Select[tuple[str, str, float, float]]:
-    south, north, west, east = bounding_box(query.latitude, query.longitude, radius_mi)
+def _local_select(query: SearchQuery, *, box: bool) -> sa.Select[tuple[str, str, float, float]]:
+    """Local candidates passing the filters; with a box, inside :south/:north/:west/:east."""
     stmt = (
         sa.select(
             ServiceAtLocation.service_id,
@@ -205,12 +215,14 @@ def _local_select(query: SearchQuery, radius_mi: float) -> sa.Select[tuple[str, 
         )
         .join(ServiceAtLocation, ServiceAtLocation.location_id == Location.id)
         .join(Service, Service.id == ServiceAtLocation.service_id)
-        .where(
-            Location.latitude.between(south, north),
-            Location.longitude.between(west, east),
-            *service_filters(query),
-        )
+        .where(*service_filters(query))
     )
+    if box:
+        # Bound parameters, so each ring re-executes one statement with a new box.
+        stmt = stmt.where(
+            Location.latitude.between(sa.bindparam("south"), sa.bindparam("north")),
+            Location.longitude.between(sa.bindparam("west"), sa.bindparam("east")),
+        )
     if query.delivery:
         # Asked for in-person (search_services asks locally only then): the service must say so.
         in_person = Delivery.IN_PERSON.value
@@ -220,16 +232,65 @@ def _local_select(query: SearchQuery, radius_mi: float) -> sa.Select[tuple[str, 
     return stmt
 
 
-def _nearest(
+def _nearest_by_earth_index(
     query: SearchQuery, needed: int
+) -> tuple[list[tuple[float, str, str]], bool]:
+    """PostgreSQL: walk the GiST index on ll_to_earth() nearest-first and stop at needed + 1.
+
+    Cube distance (a chord through the earth) grows with great-circle distance, so the index
+    order is the distance order. The earth_box (1% wider: earthdistance's sphere is a little
+    bigger than ours) bounds the walk when filters leave few matches. Returns the matches and
+    whether that is all of them within the radius.
+    """
+    here = sa.func.ll_to_earth(query.latitude, query.longitude)
+    point = sa.func.ll_to_earth(Location.latitude, Location.longitude)
+    box = sa.func.earth_box(here, query.radius_mi * METERS_PER_MILE * 1.01)
+    stmt = (
+        _local_select(query, box=False)
+        .where(box.op("@>", is_comparison=True)(point))
+        .order_by(point.op("<->", return_type=sa.Float)(here))
+        .limit(needed + 1)
+    )
+    found = []
+    for service_id, location_id, lat, lng in db.session.connection().execute(stmt):
+        distance = miles_between(query.latitude, query.longitude, lat, lng)
+        if distance <= query.radius_mi:
+            found.append((distance, service_id, location_id))
+    found.sort()
+    return found, len(found) <= needed
+
+
+def first_ring_mi(listings: int, radius_mi: float) -> float:
+    """The first ring's radius for a directory of this many located listings."""
+    scale = math.sqrt(FIRST_RING_AT_LISTINGS / max(1, listings))
+    return min(radius_mi, max(FIRST_RING_MI, FIRST_RING_MI * scale))
+
+
+def _located_listings() -> int:
+    """About how many locations there are: SQLite's largest rowid (one b-tree step, no scan)."""
+    count = db.session.scalar(
+        sa.select(sa.func.max(sa.literal_column("rowid"))).select_from(Location)
+    )
+    return int(count or 0)
+
+
+def nearest_in_rings(
+    query: SearchQuery, needed: int, first_ring: float
 ) -> tuple[list[tuple[float, str, str]], float, list[float]]:
-    """(distance, service_id, location_id) within the radius, nearest first, at least `needed`."""
+    """(distance, service_id, location_id) within the radius, nearest first, at least `needed`.
+
+    Also returns the last ring's radius and every ring asked.
+    """
     radius = query.radius_mi
-    ring = min(FIRST_RING_MI, radius)
+    ring = min(first_ring, radius)
     rings: list[float] = []
+    stmt = _local_select(query, box=True)
+    connection = db.session.connection()
     while True:
         rings.append(ring)
-        rows = db.session.connection().execute(_local_select(query, ring)).all()
+        south, north, west, east = bounding_box(query.latitude, query.longitude, ring)
+        box = {"south": south, "north": north, "west": west, "east": east}
+        rows = connection.execute(stmt, box).all()
         found = []
         for service_id, location_id, lat, lng in rows:
             distance = miles_between(query.latitude, query.longitude, lat, lng)
@@ -245,27 +306,36 @@ def _nearest(
 
 
 def _load_services(ids: set[str]) -> dict[str, Service]:
-    """The page's services with what a result line shows (one query per relationship)."""
+    """The page's services with what a result line shows, in one query.
+
+    Joined, not select-in: a listing has one or two phones, schedules and sites, so one wider
+    query beats five round trips (which is what costs most when the database is busy).
+    """
     if not ids:
         return {}
-    options = [
-        joinedload(Service.organization),
-        selectinload(Service.phones),
-        selectinload(Service.schedules),
-    ]
-    services = db.session.scalars(
-        sa.select(Service).where(Service.id.in_(ids)).options(*options)
-    ).all()
+    services = (
+        db.session.scalars(
+            sa.select(Service)
+            .where(Service.id.in_(ids))
+            .options(
+                joinedload(Service.organization),
+                joinedload(Service.phones),
+                joinedload(Service.schedules),
+                joinedload(Service.service_at_locations)
+                .joinedload(ServiceAtLocation.location)
+                .joinedload(Location.addresses),
+            )
+        )
+        .unique()
+        .all()
+    )
     return {s.id: s for s in services}
 
 
-def _load_locations(ids: set[str]) -> dict[str, Location]:
-    if not ids:
-        return {}
-    locations = db.session.scalars(
-        sa.select(Location).where(Location.id.in_(ids)).options(selectinload(Location.addresses))
-    ).all()
-    return {loc.id: loc for loc in locations}
+def _location_of(service: Service, location_id: str) -> Location:
+    return next(
+        sal.location for sal in service.service_at_locations if sal.location_id == location_id
+    )
 
 
 def _remote(query: SearchQuery) -> tuple[list[str], set[str], int]:
@@ -327,19 +397,25 @@ def search_services(query: SearchQuery) -> SearchResults:
     total, exact, rings = 0, True, []
     wants_local = query.delivery is None or Delivery.IN_PERSON in query.delivery
     if radius > 0 and wants_local and (page - 1) * per_page < MAX_COUNTED:
-        found, ring, rings = _nearest(query, page * per_page)
-        # When the rings stopped short of the radius the rest were not counted: "at least".
-        total, exact = len(found), ring >= radius
+        if db.session.get_bind().dialect.name == "postgresql":
+            found, exact = _nearest_by_earth_index(query, page * per_page)
+        else:
+            first_ring = first_ring_mi(_located_listings(), radius)
+            found, ring, rings = nearest_in_rings(query, page * per_page, first_ring)
+            # When the rings stopped short of the radius the rest were not counted: "at least".
+            exact = ring >= radius
+        total = len(found)
         chosen = found[(page - 1) * per_page : page * per_page]
     remote_ids, state_ids, total_remote = _remote(query)
-    remote_ids = remote_ids[: query.remote_limit]
+    # A service met in person nearby (and also online) is listed once, with its distance.
+    shown_locally = {service_id for _, service_id, _ in chosen}
+    remote_ids = [i for i in remote_ids if i not in shown_locally][: query.remote_limit]
 
     # One load for both lists keeps the ORM's per-query cost (most of the time here) down.
     services = _load_services({s for _, s, _ in chosen} | set(remote_ids))
-    locations = _load_locations({loc for _, _, loc in chosen})
     local: list[SearchHit] = []
     for distance, service_id, location_id in chosen:
-        location = locations[location_id]
+        location = _location_of(services[service_id], location_id)
         shown = float(max(1, round(distance))) if location.confidential else round(distance, 2)
         local.append(SearchHit(services[service_id], location, shown, remote=False))
     remote_ids.sort(key=lambda i: (i not in state_ids, services[i].name.lower()))
