@@ -192,8 +192,8 @@ def main() -> None:
     subprocess.run([*flask, "db", "upgrade"], env=env, cwd=ROOT, check=True, capture_output=True)
     subprocess.run([*flask, "seed"], env=env, cwd=ROOT, check=True, capture_output=True)
     server = subprocess.Popen(
-        [str(BIN / "gunicorn"), "--preload", "-w", "2", "-b", f"127.0.0.1:{port}", "--pythonpath",
-         str(Path(__file__).parent), "app:create()"],
+        [str(BIN / "gunicorn"), "-c", str(ROOT / "gunicorn.conf.py"), "-w", "2", "-b",
+         f"127.0.0.1:{port}", "--pythonpath", str(Path(__file__).parent), "app:create()"],
         env=env, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
     )  # fmt: skip
     try:
