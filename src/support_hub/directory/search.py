@@ -14,6 +14,7 @@ A hit is a service at one location: a service with two sites in range appears on
 
 from __future__ import annotations
 
+import functools
 import math
 from dataclasses import dataclass, field, replace
 from typing import Any
@@ -194,8 +195,26 @@ def service_filters(query: SearchQuery) -> list[sa.ColumnElement[bool]]:
     return conditions
 
 
-def _local_select(query: SearchQuery, radius_mi: float) -> sa.Select[tuple[str, str, float, float]]:
+_BOX = {edge: sa.bindparam(edge) for edge in ("south", "north", "west", "east")}
+
+
+def _local_select(
+    query: SearchQuery, radius_mi: float
+) -> tuple[sa.Select[tuple[str, str, float, float]], dict[str, float]]:
+    """The ring's statement and its bounding box."""
     south, north, west, east = bounding_box(query.latitude, query.longitude, radius_mi)
+    # Only the filters shape the statement; the point, ring and page are bound values.
+    shape = replace(
+        query, latitude=0.0, longitude=0.0, radius_mi=0.0, state_code=None, page=1, per_page=1,
+        remote_limit=0,
+    )  # fmt: skip
+    box = {"south": south, "north": north, "west": west, "east": east}
+    return _local_statement(shape), box
+
+
+@functools.lru_cache(maxsize=256)
+def _local_statement(query: SearchQuery) -> sa.Select[tuple[str, str, float, float]]:
+    """Built once per set of filters: building it cost as much as running it (one SMS search)."""
     stmt = (
         sa.select(
             ServiceAtLocation.service_id,
@@ -206,8 +225,8 @@ def _local_select(query: SearchQuery, radius_mi: float) -> sa.Select[tuple[str, 
         .join(ServiceAtLocation, ServiceAtLocation.location_id == Location.id)
         .join(Service, Service.id == ServiceAtLocation.service_id)
         .where(
-            Location.latitude.between(south, north),
-            Location.longitude.between(west, east),
+            Location.latitude.between(_BOX["south"], _BOX["north"]),
+            Location.longitude.between(_BOX["west"], _BOX["east"]),
             *service_filters(query),
         )
     )
@@ -229,7 +248,8 @@ def _nearest(
     rings: list[float] = []
     while True:
         rings.append(ring)
-        rows = db.session.connection().execute(_local_select(query, ring)).all()
+        statement, box = _local_select(query, ring)
+        rows = db.session.connection().execute(statement, box).all()
         found = []
         for service_id, location_id, lat, lng in rows:
             distance = miles_between(query.latitude, query.longitude, lat, lng)
