@@ -19,6 +19,7 @@ in range appears once per site.
 
 from __future__ import annotations
 
+import functools
 import math
 from dataclasses import dataclass, field, replace
 from typing import Any
@@ -206,6 +207,17 @@ def service_filters(query: SearchQuery) -> list[sa.ColumnElement[bool]]:
 
 def _local_select(query: SearchQuery, *, box: bool) -> sa.Select[tuple[str, str, float, float]]:
     """Local candidates passing the filters; with a box, inside :south/:north/:west/:east."""
+    # Only the filters shape the statement (the point, ring and page are bound or added later),
+    # so it is built once per set of filters: building it cost as much as running it.
+    shape = replace(
+        query, latitude=0.0, longitude=0.0, radius_mi=0.0, state_code=None, page=1, per_page=1,
+        remote_limit=0,
+    )  # fmt: skip
+    return _local_statement(shape, box)
+
+
+@functools.lru_cache(maxsize=256)
+def _local_statement(query: SearchQuery, box: bool) -> sa.Select[tuple[str, str, float, float]]:
     stmt = (
         sa.select(
             ServiceAtLocation.service_id,
@@ -386,8 +398,26 @@ def _remote(query: SearchQuery) -> tuple[list[str], set[str], int]:
     return ids, state_ids, len(rows)
 
 
-def search_services(query: SearchQuery) -> SearchResults:
-    """Active listings near the query point, nearest first, and the online/phone ones serving it."""
+@dataclass(frozen=True)
+class Ranking:
+    """What a search found before any listing is loaded: ids in order, distances and counts."""
+
+    # (distance_mi, service_id, location_id) for the asked-for page, nearest first.
+    local: list[tuple[float, str, str]]
+    # Online/phone services serving the place (at most remote_limit), not yet in shown order:
+    # that order needs their names (`remote_order`).
+    remote_ids: list[str]
+    state_ids: set[str]
+    total_local: int
+    total_is_exact: bool
+    total_remote: int
+    rings: list[float]
+    page: int
+    per_page: int
+
+
+def rank_services(query: SearchQuery) -> Ranking:
+    """The ids `search_services` would show, without loading a listing (for lean callers: SMS)."""
     page = max(1, query.page)
     per_page = max(1, min(MAX_PER_PAGE, query.per_page))
     radius = max(0.0, min(MAX_RADIUS_MI, query.radius_mi))
@@ -410,30 +440,67 @@ def search_services(query: SearchQuery) -> SearchResults:
     # A service met in person nearby (and also online) is listed once, with its distance.
     shown_locally = {service_id for _, service_id, _ in chosen}
     remote_ids = [i for i in remote_ids if i not in shown_locally][: query.remote_limit]
+    return Ranking(
+        local=chosen,
+        remote_ids=remote_ids,
+        state_ids=state_ids,
+        total_local=total,
+        total_is_exact=exact,
+        total_remote=total_remote,
+        rings=rings,
+        page=page,
+        per_page=per_page,
+    )
 
+
+def shown_distance(distance_mi: float, confidential: bool) -> float:
+    """The distance a result may show: whole miles for a confidential place (never its point)."""
+    return float(max(1, round(distance_mi))) if confidential else round(distance_mi, 2)
+
+
+def remote_order(service_id: str, state_ids: set[str], name: str) -> tuple[bool, str]:
+    """Sort key for remote results: the state's own services first, then by name."""
+    return (service_id not in state_ids, name.lower())
+
+
+def search_services(query: SearchQuery) -> SearchResults:
+    """Active listings near the query point, nearest first, and the online/phone ones serving it."""
+    ranking = rank_services(query)
     # One load for both lists keeps the ORM's per-query cost (most of the time here) down.
-    services = _load_services({s for _, s, _ in chosen} | set(remote_ids))
+    services = _load_services({s for _, s, _ in ranking.local} | set(ranking.remote_ids))
     local: list[SearchHit] = []
-    for distance, service_id, location_id in chosen:
+    for distance, service_id, location_id in ranking.local:
         location = _location_of(services[service_id], location_id)
-        shown = float(max(1, round(distance))) if location.confidential else round(distance, 2)
-        local.append(SearchHit(services[service_id], location, shown, remote=False))
-    remote_ids.sort(key=lambda i: (i not in state_ids, services[i].name.lower()))
+        local.append(
+            SearchHit(
+                services[service_id],
+                location,
+                shown_distance(distance, location.confidential),
+                remote=False,
+            )
+        )
+    remote_ids = sorted(
+        ranking.remote_ids, key=lambda i: remote_order(i, ranking.state_ids, services[i].name)
+    )
     remote = [
         SearchHit(
-            services[i], None, None, remote=True, serves="state" if i in state_ids else "national"
+            services[i],
+            None,
+            None,
+            remote=True,
+            serves="state" if i in ranking.state_ids else "national",
         )
         for i in remote_ids
     ]
     return SearchResults(
         local=local,
         remote=remote,
-        total_local=total,
-        page=page,
-        per_page=per_page,
-        total_is_exact=exact,
-        total_remote=total_remote,
-        rings=rings,
+        total_local=ranking.total_local,
+        page=ranking.page,
+        per_page=ranking.per_page,
+        total_is_exact=ranking.total_is_exact,
+        total_remote=ranking.total_remote,
+        rings=ranking.rings,
     )
 
 

@@ -11,15 +11,24 @@ and a text message rarely holds a street address anyway.
 from __future__ import annotations
 
 import re
-from dataclasses import replace
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, replace
 from datetime import timedelta
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol
 
 import phonenumbers
+import sqlalchemy as sa
 
 from support_hub.directory.geocode import GeocoderChain, Place, PlaceNotFound, gazetteer
-from support_hub.directory.models import Category, Location, Service
-from support_hub.directory.search import SearchHit, SearchQuery, search_services
+from support_hub.directory.models import Address, Category, Location, Phone, Schedule, Service
+from support_hub.directory.search import (
+    Ranking,
+    SearchQuery,
+    rank_services,
+    remote_order,
+    shown_distance,
+)
 from support_hub.extensions import db
 from support_hub.sms.keywords import normalise
 from support_hub.sms.messages import fit, gsm_fold, phrase, segments
@@ -146,11 +155,11 @@ def details(turn: Turn, choice: int) -> tuple[str, ...]:
         return (turn.say("search_expired"),)
     location = db.session.get(Location, picked["location_id"]) if picked["location_id"] else None
     language = turn.person.language
-    phone = _phone(service)
+    phone = _format_phone(service.phones[0].number if service.phones else None)
     parts = [
         f"{turn.hub}: {service.name}",
         _where_detail(location, language),
-        _when(service),
+        _when(service.schedules),
         phrase("call", language).format(phone=phone) if phone else None,
     ]
     return (fit(". ".join(p.rstrip(".") for p in parts if p) + "."),)
@@ -177,26 +186,21 @@ def _results_text(turn: Turn, state: dict[str, Any]) -> str:
         per_page=PER_TEXT,
         remote_limit=0,
     )
-    results = search_services(query)
-    if results.total_local == 0:
+    ranking = rank_services(query)
+    remote_mode = ranking.total_local == 0
+    if remote_mode:
         # Nothing near: only now ask for the online/phone options (a second, cheap query).
-        results = search_services(replace(query, radius_mi=0, remote_limit=PER_TEXT * page))
+        ranking = rank_services(replace(query, radius_mi=0, remote_limit=PER_TEXT * page))
     language = turn.person.language
-    remote_mode = results.total_local == 0
-    first = (page - 1) * PER_TEXT
-    hits = results.remote[first : first + PER_TEXT] if remote_mode else results.local
-    if not hits:
+    lines = _remote_lines(ranking, page, language) if remote_mode else _local_lines(ranking)
+    if not lines:
         if page > 1:
             return turn.say("search_no_more")
         return turn.say("search_nothing", place=state["place"])
     turn.person.conversation = {
         **state,
         "shown": [
-            {
-                "service_id": hit.service.id,
-                "location_id": hit.location.id if hit.location else None,
-            }
-            for hit in hits
+            {"service_id": line.service_id, "location_id": line.location_id} for line in lines
         ],
     }
     turn.person.conversation_expires_at = turn.now + STATE_LIFETIME
@@ -204,11 +208,127 @@ def _results_text(turn: Turn, state: dict[str, Any]) -> str:
         header = turn.say("search_none_near", radius=int(RADIUS_MI), place=state["place"])
     else:
         header = turn.say("search_header", place=state["place"])
-    total = results.total_remote if remote_mode else results.total_local
+    total = ranking.total_remote if remote_mode else ranking.total_local
     last_page = total <= page * PER_TEXT
     footer = phrase("search_footer_last" if last_page else "search_footer", language)
-    footer = footer.format(n=len(hits))
-    return fit_result_lines(header, [_line_parts(hit, language) for hit in hits], footer)
+    footer = footer.format(n=len(lines))
+    return fit_result_lines(header, [line.parts() for line in lines], footer)
+
+
+@dataclass(frozen=True)
+class _Line:
+    """One result line's facts: what the text shows, and the ids "1"-"3" look up later."""
+
+    service_id: str
+    location_id: str | None
+    name: str
+    when: str | None
+    where: str
+    phone: str | None
+    distance_mi: float | None
+
+    def parts(self) -> list[str]:
+        """[name, when/where, phone, distance]."""
+        when_where = ", ".join(p for p in (self.when, self.where) if p)
+        distance = f"{self.distance_mi:.1f} mi" if self.distance_mi is not None else ""
+        return [self.name, when_where, _format_phone(self.phone) or "", distance]
+
+
+@dataclass(frozen=True)
+class _Listing:
+    name: str
+    phone: str | None
+    when: str | None
+
+
+# Built once: the same three or four rows are read on every text search (ids bound per call).
+_IDS = sa.bindparam("ids", expanding=True)
+_NAMES = sa.select(Service.id, Service.name).where(Service.id.in_(_IDS))
+_PHONES = sa.select(Phone.service_id, Phone.number).where(Phone.service_id.in_(_IDS))
+_SCHEDULES = sa.select(
+    Schedule.service_id, Schedule.description, Schedule.opens_at, Schedule.closes_at
+).where(Schedule.service_id.in_(_IDS))
+_PLACES = (
+    sa.select(Location.id, Location.confidential, Address.city)
+    .outerjoin(Address, Address.location_id == Location.id)
+    .where(Location.id.in_(_IDS))
+)
+
+
+def _listings(service_ids: set[str]) -> dict[str, _Listing]:
+    """Name, first phone and schedule words of each service, in three plain queries.
+
+    A line needs three fields; loading whole listings through the ORM (organization, every
+    column, the identity map) was most of a text search's time on the webhook. Plain Core on
+    the session's connection skips ORM compilation and row processing too.
+    """
+    if not service_ids:
+        return {}
+    connection = db.session.connection()
+    ids = {"ids": sorted(service_ids)}
+    phones: dict[str, str] = {}
+    for service_id, number in connection.execute(_PHONES, ids):
+        phones.setdefault(service_id, number)
+    schedules: dict[str, list[Any]] = defaultdict(list)
+    for row in connection.execute(_SCHEDULES, ids):
+        schedules[row.service_id].append(row)
+    return {
+        service_id: _Listing(name, phones.get(service_id), _when(schedules[service_id]))
+        for service_id, name in connection.execute(_NAMES, ids)
+    }
+
+
+def _cities(location_ids: set[str]) -> dict[str, tuple[bool, str]]:
+    """(confidential, the city of its first address or "") for each location."""
+    found: dict[str, tuple[bool, str]] = {}
+    if not location_ids:
+        return found
+    rows = db.session.connection().execute(_PLACES, {"ids": sorted(location_ids)})
+    for location_id, confidential, city in rows:
+        found.setdefault(location_id, (confidential, city or ""))
+    return found
+
+
+def _local_lines(ranking: Ranking) -> list[_Line]:
+    listings = _listings({service_id for _, service_id, _ in ranking.local})
+    places = _cities({location_id for _, _, location_id in ranking.local})
+    lines = []
+    for distance, service_id, location_id in ranking.local:
+        listing = listings[service_id]
+        confidential, city = places[location_id]
+        lines.append(
+            _Line(
+                service_id=service_id,
+                location_id=location_id,
+                name=listing.name,
+                when=listing.when,
+                # A confidential place shows no town: "1"-"3" says to call for the place.
+                where="" if confidential else city,
+                phone=listing.phone,
+                distance_mi=shown_distance(distance, confidential),
+            )
+        )
+    return lines
+
+
+def _remote_lines(ranking: Ranking, page: int, language: str) -> list[_Line]:
+    listings = _listings(set(ranking.remote_ids))
+    ordered = sorted(
+        ranking.remote_ids, key=lambda i: remote_order(i, ranking.state_ids, listings[i].name)
+    )
+    first = (page - 1) * PER_TEXT
+    return [
+        _Line(
+            service_id=service_id,
+            location_id=None,
+            name=listings[service_id].name,
+            when=listings[service_id].when,
+            where=phrase("online", language),
+            phone=listings[service_id].phone,
+            distance_mi=None,
+        )
+        for service_id in ordered[first : first + PER_TEXT]
+    ]
 
 
 def fit_result_lines(header: str, parts: list[list[str]], footer: str) -> str:
@@ -254,30 +374,20 @@ def _clip(text: str, limit: int) -> str:
     return at_word.rstrip(" ,;:-")
 
 
-def _line_parts(hit: SearchHit, language: str) -> list[str]:
-    """[name, when/where, phone, distance] for one result line."""
-    service = hit.service
-    when_where = ", ".join(p for p in (_when(service), _where_short(hit, language)) if p)
-    distance = f"{hit.distance_mi:.1f} mi" if hit.distance_mi is not None else ""
-    return [service.name, when_where, _phone(service) or "", distance]
+class _ScheduleWords(Protocol):
+    description: str | None
+    opens_at: str | None
+    closes_at: str | None
 
 
-def _when(service: Service) -> str | None:
-    for schedule in service.schedules:
+def _when(schedules: Iterable[_ScheduleWords]) -> str | None:
+    """The first schedule's words, else its opening hours."""
+    for schedule in schedules:
         if schedule.description:
             return schedule.description
         if schedule.opens_at and schedule.closes_at:
             return f"{schedule.opens_at}-{schedule.closes_at}"
     return None
-
-
-def _where_short(hit: SearchHit, language: str) -> str:
-    if hit.remote or hit.location is None:
-        return phrase("online", language)
-    location = hit.public_location
-    if location is None or not location.addresses:
-        return ""
-    return location.addresses[0].city
 
 
 def _where_detail(location: Location | None, language: str) -> str:
@@ -289,14 +399,13 @@ def _where_detail(location: Location | None, language: str) -> str:
     return f"{address.address_1}, {address.city} {address.state_province}"
 
 
-def _phone(service: Service) -> str | None:
-    numbers = [p.number for p in service.phones]
-    if not numbers:
+def _format_phone(number: str | None) -> str | None:
+    if not number:
         return None
     try:
-        parsed = phonenumbers.parse(numbers[0], "US")
+        parsed = phonenumbers.parse(number, "US")
     except phonenumbers.NumberParseException:
-        return numbers[0]
+        return number
     if parsed.country_code == 1:
         # 617-555-0123: two characters shorter than "(617) 555-0123", and as clear.
         digits = str(parsed.national_number)

@@ -8,7 +8,7 @@ from datetime import datetime
 import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
 
-from support_hub.db import begin_write, utcnow
+from support_hub.db import begin_write, new_id, utcnow
 from support_hub.extensions import db
 from support_hub.outbox import services as outbox
 from support_hub.sms import conversation
@@ -40,24 +40,32 @@ class InboundResult:
     replayed: bool
 
 
+# Statements every inbound text runs, built once (values are bound per call).
+_PERSON_BY_PHONE = sa.select(Person).where(Person.phone == sa.bindparam("phone"))
+_STORED_REPLY = sa.select(InboundMessage.reply).where(
+    InboundMessage.message_sid == sa.bindparam("sid")
+)
+_INSERT_INBOUND = sa.insert(InboundMessage)
+
+
 def _find_or_add_person(phone: str) -> tuple[Person, bool]:
     """The person with this number, created if new; True when they are new (no commit)."""
-    person = db.session.scalar(sa.select(Person).where(Person.phone == phone))
+    person = db.session.scalar(_PERSON_BY_PHONE, {"phone": phone})
     if person is not None:
         return person, False
-    person = Person(phone=phone, language="en")
+    # The id is ours (a UUID), so rows that refer to the person need no flush to know it: the
+    # commit inserts the person before them in one unit of work.
+    person = Person(id=new_id(), phone=phone, language="en")
     db.session.add(person)
-    db.session.flush()
     return person, True
 
 
 def _stored_reply(message_sid: str) -> tuple[str, ...] | None:
-    stored = db.session.scalar(
-        sa.select(InboundMessage).where(InboundMessage.message_sid == message_sid)
-    )
-    if stored is None:
+    # Only the reply column: a replay check runs on every text and almost never finds a row.
+    row = db.session.connection().execute(_STORED_REPLY, {"sid": message_sid}).first()
+    if row is None:
         return None
-    return tuple(stored.reply or ())
+    return tuple(row.reply or ())
 
 
 def receive_inbound(sms: InboundSms, *, hub: str, now: datetime | None = None) -> InboundResult:
@@ -84,26 +92,32 @@ def _receive(sms: InboundSms, hub: str, now: datetime) -> InboundResult:
         return InboundResult(replayed, replayed=True)
     phone = to_e164(sms.from_number)
     person, is_new = _find_or_add_person(phone)
-    message = InboundMessage(
-        message_sid=sms.message_sid,
-        person_id=person.id,
-        to_number=sms.to_number[:20],
-        body=sms.body,
-        num_media=sms.num_media,
-        status=InboundStatus.RECEIVED,
-    )
-    db.session.add(message)
     if is_new:
         record_consent(person, ConsentKind.OPT_IN, ConsentSource.KEYWORD, sms.body, now=now)
-    # Texting us shows the number takes texts again, whatever an old error said.
-    person.unreachable = False
+    if person.unreachable:
+        # Texting us shows the number takes texts again, whatever an old error said.
+        person.unreachable = False
     decision = conversation.respond(person, sms.body, first_contact=is_new, hub=hub, now=now)
-    message.handled_as = decision.handled_as
-    if decision.triage is not None:
-        message.triage_level = decision.triage.level.value
-        message.triage_reasons = list(decision.triage.reasons)
-    message.reply = list(decision.replies)
-    message.status = InboundStatus.ANSWERED
+    # The message is stored with its answer in the same commit, before the answer leaves (the
+    # webhook renders it after this returns). One plain INSERT: the ORM's unit of work for a
+    # row nothing reads again cost more than the rest of a plain text's handling. The flush
+    # writes the person first (new, or changed by the answer): the message refers to it.
+    db.session.flush()
+    db.session.connection().execute(
+        _INSERT_INBOUND,
+        {
+            "message_sid": sms.message_sid,
+            "person_id": person.id,
+            "to_number": sms.to_number[:20],
+            "body": sms.body,
+            "num_media": sms.num_media,
+            "status": InboundStatus.ANSWERED,
+            "handled_as": decision.handled_as,
+            "triage_level": decision.triage.level.value if decision.triage else None,
+            "triage_reasons": list(decision.triage.reasons) if decision.triage else None,
+            "reply": list(decision.replies),
+        },
+    )
     db.session.commit()
     return InboundResult(decision.replies, replayed=False)
 
