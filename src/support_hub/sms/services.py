@@ -10,6 +10,7 @@ from sqlalchemy.exc import IntegrityError
 
 from support_hub.db import begin_write, utcnow
 from support_hub.extensions import db
+from support_hub.inbox import services as inbox
 from support_hub.outbox import services as outbox
 from support_hub.sms import conversation
 from support_hub.sms.consent import apply_opt_out, record_consent
@@ -91,6 +92,8 @@ def _receive(sms: InboundSms, hub: str, now: datetime) -> InboundResult:
         body=sms.body,
         num_media=sms.num_media,
         status=InboundStatus.RECEIVED,
+        # The same clock as the consent ledger: a STOP is never "a text after the opt-out".
+        received_at=now,
     )
     db.session.add(message)
     if is_new:
@@ -102,10 +105,14 @@ def _receive(sms: InboundSms, hub: str, now: datetime) -> InboundResult:
     if decision.triage is not None:
         message.triage_level = decision.triage.level.value
         message.triage_reasons = list(decision.triage.reasons)
-    message.reply = list(decision.replies)
+        message.triage_score = decision.triage.score
+    # --- staff inbox (issue 7): alerts, pages and the safety net, in this same transaction ---
+    replies = inbox.raise_alert(person, message, decision, hub=hub, now=now)
+    # ---
+    message.reply = list(replies)
     message.status = InboundStatus.ANSWERED
     db.session.commit()
-    return InboundResult(decision.replies, replayed=False)
+    return InboundResult(replies, replayed=False)
 
 
 def person_for(phone: str) -> Person | None:
