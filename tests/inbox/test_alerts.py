@@ -212,3 +212,14 @@ def test_no_page_ever_contains_the_message_or_the_number(text: str, responder: U
     words = {w for w in text.lower().split() if len(w) > 3}
     assert not any(w in page.body.lower() for w in words)
     assert "5550123" not in page.body
+
+
+def test_the_page_links_to_the_alert_on_the_public_base_url(responder: User) -> None:
+    receive("I want to die", at=T0)
+    (alert,) = alerts()
+    policy = services.Policy(public_base_url="https://hub.example.org")
+    text = services.page_text(alert, policy)
+    assert (
+        text == f"Support Hub: URGENT alert. Open https://hub.example.org/inbox/alerts/{alert.id}"
+    )
+    assert segments(text) == 1
