@@ -1,4 +1,4 @@
-"""`/inbox`: the queue, an alert's page, the actions, the dashboard and the rota, as staff use them."""
+"""`/inbox` as staff use it: the queue, an alert's page, actions, dashboard and rota."""
 
 from __future__ import annotations
 
@@ -249,13 +249,13 @@ def test_a_reply_to_an_opted_out_person_is_refused_24_hours_after_their_last_tex
     assert "opted out" in text
 
 
-def test_a_queued_staff_reply_is_not_sent_once_the_window_has_passed(
+def test_automated_texts_stay_blocked_after_stop_even_with_an_open_alert(
     app: Flask, responder: User
 ) -> None:
     now = _now()
     receive("I feel so hopeless", at=now - timedelta(hours=3))
     receive("STOP", at=now - timedelta(hours=2))
-    (alert,) = alerts()
+    assert len(alerts()) == 1
     # Automated texts stay blocked after STOP even though the person wrote before it.
     services.outbox.enqueue(
         to=PERSON, body="Support Hub: check-in", kind=OutboxKind.CHECKIN, idempotency_key="ci"
@@ -373,3 +373,20 @@ def test_unknown_alert_is_a_404(staff: FlaskClient) -> None:
 
 def test_inbox_pages_are_not_cached(staff: FlaskClient) -> None:
     assert "no-store" in staff.get("/inbox/").headers["Cache-Control"]
+
+
+def test_a_queued_staff_reply_is_not_sent_once_the_window_has_passed(app: Flask) -> None:
+    now = _now()
+    receive("I feel so hopeless", at=now - timedelta(hours=30))
+    receive("STOP", at=now - timedelta(hours=29))
+    receive("one more thing", at=now - timedelta(hours=25))
+    # Queued while the window was open (by a worker that was down for a day, say).
+    row = services.outbox.enqueue(
+        to=PERSON, body="Support Hub: late", kind=OutboxKind.STAFF_REPLY, idempotency_key="late"
+    )
+    db.session.commit()
+    gateway = ConsoleGateway()
+    Worker(app, gateway).drain()
+    db.session.refresh(row)
+    assert row.status is OutboxStatus.CANCELLED and row.last_error == "opted out"
+    assert all(m.to != PERSON for m in gateway.sent)
