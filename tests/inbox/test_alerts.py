@@ -223,3 +223,25 @@ def test_the_page_links_to_the_alert_on_the_public_base_url(responder: User) -> 
         text == f"Support Hub: URGENT alert. Open https://hub.example.org/inbox/alerts/{alert.id}"
     )
     assert segments(text) == 1
+
+
+def test_a_text_a_handler_says_needs_a_person_is_an_alert_even_from_a_stranger(
+    responder: User,
+) -> None:
+    # What check-ins will return for the second unclear answer while a check-in awaits one.
+    from support_hub.sms.conversation import Decision
+    from support_hub.sms.models import Person
+    from support_hub.triage import classify
+
+    person = Person(phone="+16175550177")
+    db.session.add(person)
+    message = InboundMessage(message_sid="SMneeds", person=person, to_number="+1", body="blue")
+    db.session.add(message)
+    db.session.flush()
+    decision = Decision(("asked again",), services.NEEDS_PERSON, classify("blue"))
+    replies = services.raise_alert(person, message, decision, hub="Support Hub", now=T0)
+    db.session.commit()
+    assert replies == ("asked again",)
+    (alert,) = alerts()
+    assert alert.level is Level.ROUTINE and alert.kind == "needs_person"
+    assert pages() == []

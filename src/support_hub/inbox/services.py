@@ -95,8 +95,12 @@ def current_policy() -> Policy:
 # ---------------------------------------------------------------------------------------------
 # Raising alerts (inside the inbound transaction) and paging.
 
+# A conversation handler that decides a person must read a text whatever its level (the
+# check-ins' "not understood twice while a check-in awaits a reply", DESIGN §7) returns a
+# Decision with this `handled_as`: it always becomes at least a ROUTINE alert.
+NEEDS_PERSON = "needs_person"
 # How a message was handled when it is free text a person should read (see the safety net).
-_FREE_TEXT = frozenset({"triage", "not_understood", "ignored_opted_out"})
+_FREE_TEXT = frozenset({"triage", "not_understood", "ignored_opted_out", NEEDS_PERSON})
 _LEVEL_WORD = {Level.URGENT: "URGENT", Level.ELEVATED: "elevated", Level.ROUTINE: "routine"}
 
 
@@ -138,10 +142,12 @@ def raise_alert(
     level = triage.level
     existing = open_alert_for(person.id)
     if level is Level.ROUTINE:
-        if existing is None and not _known_to_staff(person.id):
+        needs_person = decision.handled_as == NEEDS_PERSON
+        if existing is None and not needs_person and not _known_to_staff(person.id):
             return decision.replies
         if existing is None:
-            _new_alert(person, message, level, "safety_net", list(triage.reasons), now, policy)
+            kind = "needs_person" if needs_person else "safety_net"
+            _new_alert(person, message, level, kind, list(triage.reasons), now, policy)
         else:
             existing.last_inbound_at = now
         if decision.handled_as == "not_understood":
