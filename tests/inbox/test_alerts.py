@@ -245,3 +245,26 @@ def test_a_text_a_handler_says_needs_a_person_is_an_alert_even_from_a_stranger(
     (alert,) = alerts()
     assert alert.level is Level.ROUTINE and alert.kind == "needs_person"
     assert pages() == []
+
+
+@pytest.mark.parametrize("language", ["en", "es"])
+@pytest.mark.parametrize(
+    ("name", "needed"),
+    [
+        ("urgent_self_harm", ("988", "911")),
+        ("urgent_medical", ("911",)),
+        ("elevated", ("988",)),
+        ("routine_received", ("988",)),
+    ],
+)
+def test_replies_keep_their_numbers_whole_with_the_longest_hub_name(
+    name: str, needed: tuple[str, ...], language: str
+) -> None:
+    from support_hub.sms.messages import render
+
+    hub = "Metastatic Breast Cancer Support Hub MA1"  # 40 characters, the most HUB_NAME allows
+    text = render(name, language, hub)
+    assert segments(text) <= 2
+    assert not text.endswith("...")
+    assert all(number in text for number in needed)
+    assert text.count(hub) == 2  # it starts with the hub, and names who has been told

@@ -6,11 +6,11 @@ from pathlib import Path
 
 import pytest
 
-from support_hub.config import ConfigError, load_settings
+from support_hub.config import ConfigError, Settings, load_settings
 from tests.conftest import settings_for_tests
 
 
-def _load(tmp_path: Path, **extra: str):
+def _load(tmp_path: Path, **extra: str) -> Settings:
     return load_settings({**settings_for_tests("sqlite://", tmp_path), **extra})
 
 
