@@ -92,6 +92,18 @@ def current_policy() -> Policy:
     )
 
 
+def _begin_writing() -> None:
+    """End any read transaction the view started, then start a writer (see `db.begin_write`).
+
+    On SQLite a transaction that has read cannot become a writer once another connection (the
+    worker, a webhook) has written since: it fails at once with "database is locked". Objects
+    read earlier are expired by the commit and reload, fresh, inside the writing transaction.
+    """
+    if db.session().in_transaction():
+        db.session.commit()
+    begin_write(db.session)
+
+
 # ---------------------------------------------------------------------------------------------
 # Raising alerts (inside the inbound transaction) and paging.
 
@@ -282,7 +294,7 @@ def escalate_due(now: datetime | None = None, policy: Policy | None = None, limi
     policy = policy or current_policy()
     done = 0
     while True:
-        begin_write(db.session)
+        _begin_writing()
         query = (
             sa.select(Alert)
             .where(Alert.status == AlertStatus.OPEN, Alert.next_escalation_at <= now)
@@ -354,6 +366,7 @@ def get_alert(alert_id: str) -> Alert | None:
 
 def record_view(actor: Actor, action: str, *, alert: Alert | None = None, now: datetime) -> None:
     """Audit a staff read (the queue, an alert with its conversation, the dashboard); commits."""
+    _begin_writing()
     audit.record(
         actor,
         action,
@@ -542,7 +555,7 @@ def _acknowledge(alert: Alert, user: User, now: datetime) -> None:
 
 def acknowledge(alert: Alert, *, user: User, actor: Actor, now: datetime) -> Alert:
     """Say "mine": stops the escalation pages and assigns the alert to you if unassigned."""
-    begin_write(db.session)
+    _begin_writing()
     before = _snapshot(alert)
     if alert.status is AlertStatus.RESOLVED:
         db.session.rollback()
@@ -564,7 +577,7 @@ def acknowledge(alert: Alert, *, user: User, actor: Actor, now: datetime) -> Ale
 
 def assign(alert: Alert, assignee_id: str, *, actor: Actor, now: datetime) -> Alert:
     """Give the alert to a responder or admin."""
-    begin_write(db.session)
+    _begin_writing()
     assignee = db.session.get(User, assignee_id) if assignee_id else None
     if assignee is None or assignee.disabled or assignee.role not in (Role.RESPONDER, Role.ADMIN):
         db.session.rollback()
@@ -595,7 +608,7 @@ def reply(
 
     Refused for an opted-out person unless they wrote again since opting out (sms.consent).
     """
-    begin_write(db.session)
+    _begin_writing()
     body = " ".join(text.split())
     errors: list[str] = []
     if not body:
@@ -639,7 +652,7 @@ def resolve(
     alert: Alert, outcome: str, note: str, *, user: User, actor: Actor, now: datetime
 ) -> Alert:
     """Close the alert with an outcome and a note."""
-    begin_write(db.session)
+    _begin_writing()
     errors: dict[str, list[str]] = {}
     try:
         chosen = Outcome(outcome)
@@ -677,7 +690,7 @@ def resolve(
 
 def add_note(alert: Alert, text: str, *, user: User, actor: Actor, now: datetime) -> AlertNote:
     """Add a staff note to the alert."""
-    begin_write(db.session)
+    _begin_writing()
     body = text.strip()
     if not body:
         db.session.rollback()
@@ -722,7 +735,7 @@ def add_shift(
     now: datetime,
 ) -> OnCallShift:
     """Put a responder on the rota for a weekday's hours."""
-    begin_write(db.session)
+    _begin_writing()
     errors: dict[str, list[str]] = {}
     user = db.session.get(User, user_id) if user_id else None
     if user is None or user.disabled or user.role not in (Role.RESPONDER, Role.ADMIN):
@@ -771,7 +784,7 @@ def add_shift(
 
 def remove_shift(shift_id: str, *, actor: Actor, now: datetime) -> bool:
     """Take a slot off the rota; False when there is no such slot."""
-    begin_write(db.session)
+    _begin_writing()
     shift = db.session.get(OnCallShift, shift_id)
     if shift is None:
         db.session.rollback()
