@@ -36,6 +36,7 @@ def _log_in(page: Any, server: LiveServer) -> None:
     page.get_by_label("Email").fill("remy@example.org")
     page.get_by_label("Password").fill(PASSWORD)
     page.get_by_role("button", name="Log in").click()
+    page.wait_for_url(lambda url: "/account/login" not in url)
 
 
 def test_a_responder_opens_the_alert_and_acknowledges_it(
@@ -44,11 +45,12 @@ def test_a_responder_opens_the_alert_and_acknowledges_it(
     _log_in(page, inbox_server)
     page.goto(inbox_server.url + "/inbox/")
     page.get_by_role("link", name="URGENT").first.click()
-    assert page.get_by_role("heading", name="Conversation").is_visible()
-    assert page.get_by_text("I want to end my life", exact=True).is_visible()
+    # wait_for, not is_visible: the click's navigation may still be on its way.
+    page.get_by_role("heading", name="Conversation").wait_for()
+    page.get_by_text("I want to end my life", exact=True).wait_for()
     screenshot(page, "inbox-alert")
     page.get_by_role("button", name="Acknowledge (it's mine)").click()
-    assert page.get_by_text("Acknowledged: the alert is yours.").is_visible()
+    page.get_by_text("Acknowledged: the alert is yours.").wait_for()
     assert page.csp_violations == []
 
 
