@@ -5,9 +5,14 @@ Real commits: the webhook, the worker thread and the test each use their own con
 
 from __future__ import annotations
 
+import os
+import signal
+import subprocess
+import sys
 import threading
 import time
 from collections.abc import Callable, Iterator
+from pathlib import Path
 
 import pytest
 from flask import Flask
@@ -15,6 +20,7 @@ from flask import Flask
 from support_hub.accounts.models import Role
 from support_hub.outbox.worker import Worker
 from support_hub.sms.gateway import TwilioGateway
+from tests.conftest import settings_for_tests
 from tests.fakes.twilio_api import FakeTwilio, SentRequest
 from tests.fakes.twilio_webhook import ACCOUNT_SID, AUTH_TOKEN, HUB_NUMBER, Phone
 from tests.staff import make_user, open_session
@@ -102,3 +108,41 @@ def test_a_responders_reply_reaches_the_persons_number(
     while "delivery: queued" not in staff.get(alert_path).get_data(as_text=True):
         assert time.monotonic() < deadline, "the reply's delivery status never showed"
         time.sleep(0.1)
+
+
+@pytest.mark.slow
+@pytest.mark.real_commits
+def test_a_flask_worker_process_sends_the_page_within_60_s(
+    app: Flask, phone: Phone, fake_twilio: FakeTwilio, tmp_path: Path
+) -> None:
+    make_user(Role.RESPONDER, "remy@example.org", phone=RESPONDER_PHONE)
+    env = {
+        **os.environ,
+        **settings_for_tests(app.config["SQLALCHEMY_DATABASE_URI"], tmp_path),
+        "SMS_BACKEND": "twilio",
+        "TWILIO_ACCOUNT_SID": ACCOUNT_SID,
+        "TWILIO_AUTH_TOKEN": AUTH_TOKEN,
+        "TWILIO_FROM_NUMBER": HUB_NUMBER,
+        "TWILIO_API_BASE_URL": fake_twilio.base_url,
+    }
+    worker = subprocess.Popen(
+        [sys.executable, "-m", "flask", "--app", "support_hub", "worker", "--poll", "0.2"],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+    )
+    try:
+        started = time.monotonic()
+        assert "988" in phone.text("I took all my pills, I want to die")[0]
+        page = _wait_for(fake_twilio, lambda r: r.form.get("To") == RESPONDER_PHONE, 60)
+        assert time.monotonic() - started < 60
+        # The page is written with the alert, by the webhook (whose PUBLIC_BASE_URL is unset
+        # here, so the link is a path); the worker only sends it.
+        assert page.form["Body"].startswith("Support Hub: URGENT alert. Open /inbox/alerts/")
+        assert "pills" not in page.form["Body"]
+        worker.send_signal(signal.SIGTERM)
+        output, _ = worker.communicate(timeout=30)
+    finally:
+        if worker.poll() is None:
+            worker.kill()
+    assert worker.returncode == 0, output
