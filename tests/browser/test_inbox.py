@@ -36,7 +36,8 @@ def _log_in(page: Any, server: LiveServer) -> None:
     page.get_by_label("Email").fill("remy@example.org")
     page.get_by_label("Password").fill(PASSWORD)
     page.get_by_role("button", name="Log in").click()
-    page.wait_for_url(lambda url: "/account/login" not in url)
+    # Generous: argon2 and the first request of the dev server are slow on a loaded machine.
+    page.wait_for_url(lambda url: "/account/login" not in url, timeout=30_000)
 
 
 def test_a_responder_opens_the_alert_and_acknowledges_it(
