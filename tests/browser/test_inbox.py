@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import sqlite3
+import time
 import urllib.parse
 import urllib.request
+from contextlib import closing
 from typing import Any
 
 import pytest
@@ -28,7 +31,25 @@ def inbox_server(live_server: LiveServer) -> LiveServer:
         "--phone", "+16175550142", "--name", "Remy", input_text=PASSWORD + "\n",
     )  # fmt: skip
     _text(live_server, "I want to end my life", "+16175550181", "SM" + "1" * 32)
+    _wait_until_the_page_is_sent(live_server)
     return live_server
+
+
+def _wait_until_the_page_is_sent(server: LiveServer) -> None:
+    # The server's worker thread sends the page with a few commits. On SQLite a login that read
+    # before one of those commits cannot write after it ("database is locked": the accounts
+    # service does not take the write lock first), so the tests log in once the worker is idle.
+    path = server.env["DATABASE_URL"].removeprefix("sqlite:///")
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        with closing(sqlite3.connect(path, timeout=10)) as connection:
+            waiting = connection.execute(
+                "SELECT count(*) FROM outbox_message WHERE status IN ('pending', 'claimed')"
+            ).fetchone()[0]
+        if waiting == 0:
+            return
+        time.sleep(0.1)
+    raise AssertionError("the live server's worker never sent the page")
 
 
 def _log_in(page: Any, server: LiveServer) -> None:
@@ -63,6 +84,7 @@ def test_the_queue_refreshes_itself_when_a_new_alert_arrives(
     page.goto(inbox_server.url + "/inbox/")
     _text(inbox_server, "I cant breathe, chest pain", "+16175550182", "SM" + "2" * 32)
     page.get_by_text("…0182").wait_for(timeout=25_000)
+    _wait_until_the_page_is_sent(inbox_server)
     assert page.csp_violations == []
 
 
