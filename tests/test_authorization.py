@@ -27,6 +27,7 @@ PUBLIC: Final = "public"
 STAFF = frozenset(Role)
 LISTINGS = frozenset({Role.ADMIN, Role.COORDINATOR})
 ADMIN = frozenset({Role.ADMIN})
+INBOX = frozenset({Role.ADMIN, Role.RESPONDER})
 
 ROUTE_ACCESS: dict[str, str | frozenset[Role]] = {
     # Public pages and probes.
@@ -93,6 +94,19 @@ ROUTE_ACCESS: dict[str, str | frozenset[Role]] = {
     "portal.export_csv": LISTINGS,
     "portal.import_hsds": LISTINGS,
     "portal.export_hsds": LISTINGS,
+    # Responders and admins: the staff inbox (tests/inbox); admins keep the rota.
+    "inbox.index": INBOX,
+    "inbox.queue_rows": INBOX,
+    "inbox.alert_detail": INBOX,
+    "inbox.acknowledge": INBOX,
+    "inbox.assign": INBOX,
+    "inbox.reply": INBOX,
+    "inbox.add_note": INBOX,
+    "inbox.resolve": INBOX,
+    "inbox.dashboard": INBOX,
+    "inbox.rota": ADMIN,
+    "inbox.add_shift": ADMIN,
+    "inbox.remove_shift": ADMIN,
 }
 
 # Values for URL arguments: ids that exist nowhere (an allowed role then gets a 404 from the view,

@@ -21,6 +21,8 @@ from support_hub.directory import cli as directory_cli
 from support_hub.directory import hsds_api, hsds_cli
 from support_hub.directory import views as directory_views
 from support_hub.extensions import csrf, db, migrate
+from support_hub.inbox import tasks as inbox_tasks
+from support_hub.inbox import views as inbox_views
 from support_hub.outbox import cli as outbox_cli
 from support_hub.outbox import worker as outbox_worker
 from support_hub.portal import cli as portal_cli
@@ -64,6 +66,8 @@ def create_app(overrides: Mapping[str, str] | None = None) -> Flask:
     app.register_blueprint(accounts_views.bp)
     app.register_blueprint(portal_views.bp)
     app.register_blueprint(hsds_api.bp)
+    app.register_blueprint(inbox_views.bp)
+    inbox_tasks.init_app(app)
 
     app.cli.add_command(directory_cli.seed_command)
     app.cli.add_command(directory_cli.bench_data_command)

@@ -50,6 +50,11 @@ class Settings:
     # How many reverse proxies (load balancer, router) stand in front of the app and set
     # X-Forwarded-For/-Proto; the client's IP (login throttling, audit) is read through them.
     trusted_proxies: int = 0
+    # Staff inbox (DESIGN §7): how long an alert may wait for an acknowledgement before the
+    # backup and admins are paged (and again every such interval), and the rota's clock.
+    urgent_ack_minutes: int = 10
+    elevated_ack_hours: int = 4
+    oncall_timezone: str = "America/New_York"
 
     @property
     def is_production(self) -> bool:
@@ -159,6 +164,23 @@ def _tile_url(env: Mapping[str, str]) -> str | None:
     return value
 
 
+def _whole_number(env: Mapping[str, str], name: str, default: int, low: int, high: int) -> int:
+    text = env.get(name, "").strip() or str(default)
+    if not text.isdigit() or not low <= int(text) <= high:
+        raise ConfigError(name, f"must be a whole number from {low} to {high}, got {text!r}")
+    return int(text)
+
+
+def _is_time_zone(name: str) -> bool:
+    from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+    try:
+        ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        return False
+    return True
+
+
 def instance_path(overrides: Mapping[str, str] | None = None) -> Path:
     """Where local state lives (SQLite file, dev secret): `INSTANCE_PATH`, else ./instance."""
     env = {**os.environ, **(overrides or {})}
@@ -223,6 +245,15 @@ def load_settings(overrides: Mapping[str, str] | None = None) -> Settings:
     if not proxies_text.isdigit() or int(proxies_text) > 5:
         raise ConfigError("TRUSTED_PROXIES", f"must be a whole number 0-5, got {proxies_text!r}")
 
+    urgent_ack_minutes = _whole_number(env, "URGENT_ACK_MINUTES", 10, 1, 240)
+    elevated_ack_hours = _whole_number(env, "ELEVATED_ACK_HOURS", 4, 1, 72)
+    oncall_timezone = env.get("ONCALL_TIMEZONE", "").strip() or "America/New_York"
+    if not _is_time_zone(oncall_timezone):
+        raise ConfigError(
+            "ONCALL_TIMEZONE",
+            f"must be an IANA time zone such as America/Chicago, got {oncall_timezone!r}",
+        )
+
     return Settings(
         app_env=app_env,
         database_url=_database_url(env, instance),
@@ -244,4 +275,7 @@ def load_settings(overrides: Mapping[str, str] | None = None) -> Settings:
         or ("© OpenStreetMap contributors" if map_tile_url else ""),
         twilio_timeout_seconds=twilio_timeout,
         trusted_proxies=int(proxies_text),
+        urgent_ack_minutes=urgent_ack_minutes,
+        elevated_ack_hours=elevated_ack_hours,
+        oncall_timezone=oncall_timezone,
     )

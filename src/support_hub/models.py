@@ -2,8 +2,16 @@
 
 from support_hub.accounts import models as accounts_models
 from support_hub.directory import models as directory_models
+from support_hub.inbox import models as inbox_models
 from support_hub.outbox import models as outbox_models
 from support_hub.portal import models as portal_models
 from support_hub.sms import models as sms_models
 
-__all__ = ["accounts_models", "directory_models", "outbox_models", "portal_models", "sms_models"]
+__all__ = [
+    "accounts_models",
+    "directory_models",
+    "inbox_models",
+    "outbox_models",
+    "portal_models",
+    "sms_models",
+]

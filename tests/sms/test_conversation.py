@@ -78,7 +78,7 @@ def test_make_the_pain_stop_is_triaged_not_opted_out(phone: Phone) -> None:
     phone.text("hi")
     (reply,) = phone.text("make the pain stop")
     assert not _person().opted_out
-    assert "A person from the hub" in reply
+    assert "A person from Support Hub" in reply
     assert "988" in reply
     stored = db.session.scalars(
         sa.select(InboundMessage).where(InboundMessage.body == "make the pain stop")
@@ -146,7 +146,7 @@ def test_urgent_words_get_988_and_911_and_say_a_person_was_told(phone: Phone) ->
     phone.text("hi")
     (reply,) = phone.text("I want to die")
     assert "988" in reply and "911" in reply
-    assert "A person from the hub has been told" in reply
+    assert "A person from Support Hub has been told" in reply
 
 
 def test_urgent_reply_comes_before_the_welcome_on_a_first_text(phone: Phone) -> None:

@@ -22,8 +22,9 @@ import sqlalchemy as sa
 
 from support_hub.db import begin_write, utcnow
 from support_hub.extensions import db
-from support_hub.outbox.models import DELIVERY_RANK, OutboxMessage, OutboxStatus
+from support_hub.outbox.models import DELIVERY_RANK, OutboxKind, OutboxMessage, OutboxStatus
 from support_hub.sms import services as sms_services
+from support_hub.sms.consent import may_answer
 from support_hub.sms.gateway import (
     OPTED_OUT_CODES,
     UNREACHABLE_CODES,
@@ -94,14 +95,15 @@ class Outcome:
     error: str | None = None
 
 
-def _blocked_reason(to_number: str) -> str | None:
+def _blocked_reason(to_number: str, kind: OutboxKind) -> str | None:
     """Why a text must not go out now, checked at send time (not only at enqueue)."""
     if not can_receive_sms(to_number):
         return "not a number that takes texts"
     person = db.session.scalar(sa.select(Person).where(Person.phone == to_number))
     if person is None:
         return None
-    if person.opted_out:
+    # A staff reply may answer someone who wrote again after opting out (sms.consent).
+    if person.opted_out and not (kind is OutboxKind.STAFF_REPLY and may_answer(person, utcnow())):
         return "opted out"
     if person.unreachable:
         return "unreachable"
@@ -131,6 +133,7 @@ def deliver_one(message_id: str, worker_id: str, gateway: SmsGateway) -> Outcome
             OutboxMessage.body,
             OutboxMessage.validity_seconds,
             OutboxMessage.attempts,
+            OutboxMessage.kind,
         )
         .execution_options(synchronize_session=False)
     ).one_or_none()
@@ -141,8 +144,8 @@ def deliver_one(message_id: str, worker_id: str, gateway: SmsGateway) -> Outcome
         )
         db.session.rollback()
         return Outcome(message_id, status or OutboxStatus.CANCELLED)
-    to_number, body, validity_seconds, attempts = held
-    blocked = _blocked_reason(to_number)
+    to_number, body, validity_seconds, attempts, kind = held
+    blocked = _blocked_reason(to_number, kind)
     if blocked is not None:
         _finish(message_id, worker_id, status=OutboxStatus.CANCELLED, last_error=blocked)
         db.session.commit()

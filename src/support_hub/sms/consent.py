@@ -4,11 +4,19 @@ these run inside the transaction of whatever caused them (a keyword, a carrier e
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
+
+import sqlalchemy as sa
 
 from support_hub.extensions import db
 from support_hub.outbox import services as outbox
-from support_hub.sms.models import ConsentEvent, ConsentKind, ConsentSource, Person
+from support_hub.sms.models import (
+    ConsentEvent,
+    ConsentKind,
+    ConsentSource,
+    InboundMessage,
+    Person,
+)
 
 
 def record_consent(
@@ -49,3 +57,24 @@ def apply_opt_in_again(person: Person, source: ConsentSource, text: str, now: da
     person.opted_out_at = None
     record_consent(person, ConsentKind.RE_OPT_IN, source, text, now=now)
     return True
+
+
+# A person who opted out and then wrote to us again may be answered by staff, for this long
+# after their latest text: they started that conversation, and it is the one thread we may
+# continue (DESIGN §7). Automated texts (check-ins, notices) stay blocked; START re-subscribes.
+ANSWER_WINDOW_AFTER_OPT_OUT = timedelta(hours=24)
+
+
+def may_answer(person: Person, now: datetime) -> bool:
+    """Whether staff may text this person now: not opted out, or wrote again since opting out."""
+    if not person.opted_out:
+        return True
+    if person.opted_out_at is None:
+        return False
+    latest = db.session.scalar(
+        sa.select(sa.func.max(InboundMessage.received_at)).where(
+            InboundMessage.person_id == person.id,
+            InboundMessage.received_at > person.opted_out_at,
+        )
+    )
+    return latest is not None and now - latest <= ANSWER_WINDOW_AFTER_OPT_OUT

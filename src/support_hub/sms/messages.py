@@ -108,21 +108,28 @@ TEXTS: dict[str, dict[str, str]] = {
     },
     "urgent_self_harm": {
         "en": "{hub}: Please call or text 988 (Suicide & Crisis Lifeline) now. If you are in "
-        "immediate danger, call 911. A person from the hub has been told.",
+        "immediate danger, call 911. A person from {hub} has been told.",
         "es": "{hub}: Por favor llame o envíe texto al 988 (Línea de Crisis y Suicidio) ahora. "
-        "Si corre peligro inmediato, llame al 911. Una persona del centro ya fue avisada.",
+        "Si corre peligro inmediato, llame al 911. Ya avisamos a una persona de {hub}.",
     },
     "urgent_medical": {
         "en": "{hub}: This may be an emergency. Call 911 or your care team now. A person from "
-        "the hub has been told.",
+        "{hub} has been told.",
         "es": "{hub}: Esto puede ser una emergencia. Llame al 911 o a su equipo médico ahora. "
-        "Una persona del centro ya fue avisada.",
+        "Ya avisamos a una persona de {hub}.",
     },
     "elevated": {
-        "en": "{hub}: Thank you for telling us. A person from the hub will text you back, "
+        "en": "{hub}: Thank you for telling us. A person from {hub} will text you back, "
         "usually within one business day. For urgent help call or text 988, or 911.",
-        "es": "{hub}: Gracias por contarnos. Una persona del centro le escribirá, normalmente "
+        "es": "{hub}: Gracias por contarnos. Una persona de {hub} le escribirá, normalmente "
         "en un día hábil. Si es urgente llame o envíe texto al 988, o al 911.",
+    },
+    # The safety net (inbox.services): free text from someone staff already know goes to a person.
+    "routine_received": {
+        "en": "{hub}: Thank you. A person from {hub} will read your message. For urgent help "
+        "call or text 988, or 911.",
+        "es": "{hub}: Gracias. Una persona de {hub} leerá su mensaje. Si es urgente llame o "
+        "envíe texto al 988, o al 911.",
     },
     "search_footer": {
         "en": "Reply 1-{n} for details, MORE for more.",

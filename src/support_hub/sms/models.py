@@ -104,6 +104,8 @@ class InboundMessage(Base):
     handled_as: Mapped[str | None] = mapped_column(sa.String(40))
     triage_level: Mapped[str | None] = mapped_column(sa.String(20))
     triage_reasons: Mapped[list[str] | None] = mapped_column(sa.JSON)
+    # The Distress Thermometer score the triage read (0-10), charted in the staff inbox.
+    triage_score: Mapped[int | None]
     # The TwiML messages we answered with, so a replayed webhook gets the same answer.
     reply: Mapped[list[str] | None] = mapped_column(sa.JSON)
     received_at: Mapped[created_at]

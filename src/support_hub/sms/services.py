@@ -10,6 +10,7 @@ from sqlalchemy.exc import IntegrityError
 
 from support_hub.db import begin_write, new_id, utcnow
 from support_hub.extensions import db
+from support_hub.inbox import services as inbox
 from support_hub.outbox import services as outbox
 from support_hub.sms import conversation
 from support_hub.sms.consent import apply_opt_out, record_consent
@@ -101,11 +102,14 @@ def _receive(sms: InboundSms, hub: str, now: datetime) -> InboundResult:
     # The message is stored with its answer in the same commit, before the answer leaves (the
     # webhook renders it after this returns). One plain INSERT: the ORM's unit of work for a
     # row nothing reads again cost more than the rest of a plain text's handling. The flush
-    # writes the person first (new, or changed by the answer): the message refers to it.
+    # writes the person first (new, or changed by the answer): the message refers to it, and
+    # the message is written before any alert that refers to it.
+    message = InboundMessage(id=new_id(), message_sid=sms.message_sid)  # not added: ids only
     db.session.flush()
     db.session.connection().execute(
         _INSERT_INBOUND,
         {
+            "id": message.id,
             "message_sid": sms.message_sid,
             "person_id": person.id,
             "to_number": sms.to_number[:20],
@@ -115,11 +119,23 @@ def _receive(sms: InboundSms, hub: str, now: datetime) -> InboundResult:
             "handled_as": decision.handled_as,
             "triage_level": decision.triage.level.value if decision.triage else None,
             "triage_reasons": list(decision.triage.reasons) if decision.triage else None,
+            "triage_score": decision.triage.score if decision.triage else None,
             "reply": list(decision.replies),
+            # The same clock as the consent ledger: a STOP is never "a text after the opt-out".
+            "received_at": now,
         },
     )
+    # --- staff inbox (issue 7): alerts, pages and the safety net, in this same transaction ---
+    replies = inbox.raise_alert(person, message, decision, hub=hub, now=now)
+    if replies != decision.replies:
+        # The safety net answered instead ("a person will read your message"): store that.
+        db.session.execute(
+            sa.update(InboundMessage)
+            .where(InboundMessage.id == message.id)
+            .values(reply=list(replies))
+        )
     db.session.commit()
-    return InboundResult(decision.replies, replayed=False)
+    return InboundResult(replies, replayed=False)
 
 
 def person_for(phone: str) -> Person | None:
