@@ -430,6 +430,7 @@ def schedule_due(
                         "idempotency_key": key,
                         "not_before": now,
                         "validity_seconds": decided.validity_seconds,
+                        "expires_at": now + timedelta(seconds=decided.validity_seconds or 0),
                         "status": OutboxStatus.PENDING.value,
                         "attempts": 0,
                         "created_at": now,

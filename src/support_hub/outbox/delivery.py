@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import logging
 import random
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -48,7 +49,9 @@ def backoff(attempts: int, rng: random.Random | None = None) -> timedelta:
     return timedelta(seconds=max(1.0, (rng or random).uniform(ceiling / 2, ceiling)))
 
 
-def claim_due(worker_id: str, limit: int = 20, now: datetime | None = None) -> list[str]:
+def claim_due(
+    worker_id: str, limit: int = 20, now: datetime | None = None, lease: timedelta = LEASE
+) -> list[str]:
     """Claim up to `limit` due rows (pending, or claimed with an expired lease); commits."""
     now = now or utcnow()
     due = (
@@ -76,7 +79,7 @@ def claim_due(worker_id: str, limit: int = 20, now: datetime | None = None) -> l
         .values(
             status=OutboxStatus.CLAIMED,
             claimed_by=worker_id,
-            lease_expires_at=now + LEASE,
+            lease_expires_at=now + lease,
             updated_at=now,
         )
         .returning(OutboxMessage.id)
@@ -117,8 +120,16 @@ def _held(message_id: str, worker_id: str) -> sa.ColumnElement[bool]:
     )
 
 
-def deliver_one(message_id: str, worker_id: str, gateway: SmsGateway) -> Outcome:
-    """Send one claimed row and record what happened (each step its own transaction)."""
+def deliver_one(
+    message_id: str,
+    worker_id: str,
+    gateway: SmsGateway,
+    pace: Callable[[], object] | None = None,
+) -> Outcome:
+    """Send one claimed row and record what happened (each step its own transaction).
+
+    `pace` is called just before the network send (per-sender pacing, see `pacing.py`).
+    """
     begin_write(db.session)
     # Counting the attempt first (and committing it before the network call) takes the row's
     # write lock and proves the claim is still ours.
@@ -131,24 +142,36 @@ def deliver_one(message_id: str, worker_id: str, gateway: SmsGateway) -> Outcome
             OutboxMessage.body,
             OutboxMessage.validity_seconds,
             OutboxMessage.attempts,
+            OutboxMessage.expires_at,
         )
         .execution_options(synchronize_session=False)
     ).one_or_none()
     if held is None:
-        db.session.rollback()
+        # Cancelled (STOP) or taken over since the claim: report what it is now, send nothing.
         status = db.session.scalar(
             sa.select(OutboxMessage.status).where(OutboxMessage.id == message_id)
         )
         db.session.rollback()
         return Outcome(message_id, status or OutboxStatus.CANCELLED)
-    to_number, body, validity_seconds, attempts = held
+    to_number, body, validity_seconds, attempts, expires_at = held
+    now = utcnow()
     blocked = _blocked_reason(to_number)
+    if blocked is None and expires_at is not None:
+        # A check-in held up (retries, an outage) past its validity is dropped, not sent late;
+        # Twilio gets only what is left of the validity, so it cannot deliver it late either.
+        left = int((expires_at - now).total_seconds())
+        if left < 1:
+            blocked = "expired"
+        else:
+            validity_seconds = min(validity_seconds or left, left)
     if blocked is not None:
         _finish(message_id, worker_id, status=OutboxStatus.CANCELLED, last_error=blocked)
         db.session.commit()
         return Outcome(message_id, OutboxStatus.CANCELLED, blocked)
     db.session.commit()
     outbound = OutboundSms(to=to_number, body=body, validity_seconds=validity_seconds)
+    if pace is not None:
+        pace()
     try:
         result = gateway.send(outbound)
     except SendError as exc:
@@ -215,10 +238,15 @@ def _record_failure(
 
 
 def deliver_due(
-    gateway: SmsGateway, worker_id: str, *, limit: int = 20, now: datetime | None = None
+    gateway: SmsGateway,
+    worker_id: str,
+    *,
+    limit: int = 20,
+    now: datetime | None = None,
+    lease: timedelta = LEASE,
 ) -> list[Outcome]:
     """Claim one batch of due rows and deliver them; returns what happened to each."""
-    return [deliver_one(i, worker_id, gateway) for i in claim_due(worker_id, limit, now)]
+    return [deliver_one(i, worker_id, gateway) for i in claim_due(worker_id, limit, now, lease)]
 
 
 def release_claims(worker_id: str) -> int:
