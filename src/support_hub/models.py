@@ -10,4 +10,8 @@ from support_hub.sms import models as sms_models
 __all__ = [
     "accounts_models",
     "checkins_models",
-    "directory_models", "outbox_models", "portal_models", "sms_models"]
+    "directory_models",
+    "outbox_models",
+    "portal_models",
+    "sms_models",
+]

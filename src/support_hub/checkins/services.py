@@ -372,9 +372,7 @@ def checkin_key(person_id: str, period: str) -> str:
     return f"checkin:{person_id}:{period}"
 
 
-def schedule_due(
-    hub: str, now: datetime | None = None, batch_size: int = BATCH_SIZE
-) -> PassResult:
+def schedule_due(hub: str, now: datetime | None = None, batch_size: int = BATCH_SIZE) -> PassResult:
     """One scheduling pass: every due subscription is sent, deferred or skipped (commits)."""
     now = now or utcnow()
     questions = _questions(hub)
@@ -481,9 +479,7 @@ def _insert_ignoring_duplicates(table: sa.Table, rows: list[dict[str, Any]]) -> 
         return
     names = list(rows[0])
     if db.session.get_bind().dialect.name == "postgresql":
-        arrays = ", ".join(
-            f"CAST(:{name} AS {_pg_array_type(table.c[name])})" for name in names
-        )
+        arrays = ", ".join(f"CAST(:{name} AS {_pg_array_type(table.c[name])})" for name in names)
         statement = sa.text(
             f"INSERT INTO {table.name} ({', '.join(names)}) "  # noqa: S608 (column names are ours)
             f"SELECT * FROM unnest({arrays}) ON CONFLICT DO NOTHING"
@@ -630,9 +626,7 @@ def send_now(phone: str, hub: str, *, force: bool = False, now: datetime | None 
                                 sub.role)]  # fmt: skip
     key = checkin_key(person.id, period)
     db.session.add(
-        CheckIn(
-            person_id=person.id, period=period, outbox_key=key, question=question, due_at=now
-        )
+        CheckIn(person_id=person.id, period=period, outbox_key=key, question=question, due_at=now)
     )
     window_left = _window_end(now, zone) - now
     validity = CHECKIN_VALIDITY if force else min(CHECKIN_VALIDITY, window_left)

@@ -125,6 +125,7 @@ def deliver_one(
     worker_id: str,
     gateway: SmsGateway,
     pace: Callable[[], object] | None = None,
+    now: datetime | None = None,
 ) -> Outcome:
     """Send one claimed row and record what happened (each step its own transaction).
 
@@ -154,7 +155,7 @@ def deliver_one(
         db.session.rollback()
         return Outcome(message_id, status or OutboxStatus.CANCELLED)
     to_number, body, validity_seconds, attempts, expires_at = held
-    now = utcnow()
+    now = now or utcnow()
     blocked = _blocked_reason(to_number)
     if blocked is None and expires_at is not None:
         # A check-in held up (retries, an outage) past its validity is dropped, not sent late;
@@ -246,7 +247,8 @@ def deliver_due(
     lease: timedelta = LEASE,
 ) -> list[Outcome]:
     """Claim one batch of due rows and deliver them; returns what happened to each."""
-    return [deliver_one(i, worker_id, gateway) for i in claim_due(worker_id, limit, now, lease)]
+    claimed = claim_due(worker_id, limit, now, lease)
+    return [deliver_one(i, worker_id, gateway, now=now) for i in claimed]
 
 
 def release_claims(worker_id: str) -> int:

@@ -39,9 +39,7 @@ def deliver_outbox(worker: Worker) -> int:
     """Send what is due in the outbox, one claimed batch at a time, until none is due."""
     sent = 0
     while not worker.stopping:
-        claimed = delivery.claim_due(
-            worker.worker_id, limit=worker.batch_size, lease=worker.lease
-        )
+        claimed = delivery.claim_due(worker.worker_id, limit=worker.batch_size, lease=worker.lease)
         if not claimed:
             break
         for message_id in claimed:

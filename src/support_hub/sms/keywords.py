@@ -82,7 +82,6 @@ KEYWORDS: dict[str, dict[str, Intent]] = {
 }
 
 
-
 def _looks_like(parse: Callable[[str], object]) -> Callable[[str], bool]:
     """An argument is the command's when it parses, or is a short try at one ("25PM", "0W")."""
 
