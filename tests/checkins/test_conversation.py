@@ -12,14 +12,13 @@ from flask.testing import FlaskCliRunner
 from support_hub.checkins import services
 from support_hub.checkins.models import FollowUp, FollowUpStatus, Role, SubscriptionStatus
 from support_hub.extensions import db
-from support_hub.outbox.models import OutboxStatus
 from support_hub.outbox.delivery import deliver_due
+from support_hub.outbox.models import OutboxStatus
 from support_hub.sms.gateway import ConsoleGateway
 from support_hub.sms.messages import segments
-from support_hub.sms.models import ConsentEvent, ConsentKind, ConsentSource
+from support_hub.sms.models import ConsentKind, ConsentSource
 from tests.checkins.helpers import (
     HUB,
-    MONDAY_10AM_BOSTON,
     NUMBER,
     checkin_rows,
     checkins,
