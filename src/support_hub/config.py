@@ -272,6 +272,6 @@ def _worker_settings(env: Mapping[str, str]) -> tuple[str, float, int]:
     if not 0 <= rate <= 1000:
         raise ConfigError("SMS_SEND_RATE", "must be 0 (no pacing) to 1000 messages per second")
     lease_raw = env.get("OUTBOX_LEASE_SECONDS", "").strip() or "120"
-    if not lease_raw.isdigit() or not 5 <= int(lease_raw) <= 3600:
-        raise ConfigError("OUTBOX_LEASE_SECONDS", f"must be 5-3600 seconds, got {lease_raw!r}")
+    if not lease_raw.isdigit() or not 1 <= int(lease_raw) <= 3600:
+        raise ConfigError("OUTBOX_LEASE_SECONDS", f"must be 1-3600 seconds, got {lease_raw!r}")
     return zone, rate, int(lease_raw)

@@ -48,6 +48,8 @@ class SentRequest:
     auth_password: str
     form: dict[str, str]
     accepted: bool = False
+    # When the fake answered 201 (time.monotonic()), to place a duplicate against a kill.
+    accepted_at: float | None = None
 
 
 @dataclass
@@ -84,8 +86,21 @@ class FakeTwilio:
         fake = self
 
         class Handler(BaseHTTPRequestHandler):
+            # Keep-alive, as Twilio's API does: a new connection (and thread) per request would
+            # make the fake, not the worker, what a throughput test measures.
+            protocol_version = "HTTP/1.1"
+            # Headers and body go out in separate writes; without this, Nagle's algorithm and
+            # the client's delayed ACK add 40 ms to every response.
+            disable_nagle_algorithm = True
+
             def log_message(self, format: str, *args: object) -> None:  # quiet
                 return
+
+            def handle(self) -> None:
+                try:
+                    super().handle()
+                except (ConnectionResetError, BrokenPipeError):
+                    pass  # a client killed mid-connection (the SIGKILL tests)
 
             def do_POST(self) -> None:
                 fake._handle(self)
@@ -146,6 +161,7 @@ class FakeTwilio:
         if self.send_seconds:
             time.sleep(self.send_seconds)
         record.accepted = True
+        record.accepted_at = time.monotonic()
         sid = f"SM{number:032x}"
         self._reply(
             handler,

@@ -97,18 +97,25 @@ class Outcome:
     error: str | None = None
 
 
-def _blocked_reason(to_number: str) -> str | None:
-    """Why a text must not go out now, checked at send time (not only at enqueue)."""
+def _blocked_reason(to_number: str, opted_out: bool | None, unreachable: bool | None) -> str | None:
+    """Why a text must not go out now, checked at send time (not only at enqueue).
+
+    `opted_out`/`unreachable` are the Person's flags (None: no Person has the number), read in
+    the same statement that counts the attempt, so the check costs no extra round trip.
+    """
     if not can_receive_sms(to_number):
         return "not a number that takes texts"
-    person = db.session.scalar(sa.select(Person).where(Person.phone == to_number))
-    if person is None:
-        return None
-    if person.opted_out:
+    if opted_out:
         return "opted out"
-    if person.unreachable:
+    if unreachable:
         return "unreachable"
     return None
+
+
+def _person_flag(column: sa.orm.InstrumentedAttribute[bool]) -> sa.ScalarSelect[bool]:
+    return (
+        sa.select(column).where(Person.phone == OutboxMessage.to_number).limit(1).scalar_subquery()
+    )
 
 
 def _held(message_id: str, worker_id: str) -> sa.ColumnElement[bool]:
@@ -144,6 +151,8 @@ def deliver_one(
             OutboxMessage.validity_seconds,
             OutboxMessage.attempts,
             OutboxMessage.expires_at,
+            _person_flag(Person.opted_out),
+            _person_flag(Person.unreachable),
         )
         .execution_options(synchronize_session=False)
     ).one_or_none()
@@ -154,9 +163,9 @@ def deliver_one(
         )
         db.session.rollback()
         return Outcome(message_id, status or OutboxStatus.CANCELLED)
-    to_number, body, validity_seconds, attempts, expires_at = held
+    to_number, body, validity_seconds, attempts, expires_at, opted_out, unreachable = held
     now = now or utcnow()
-    blocked = _blocked_reason(to_number)
+    blocked = _blocked_reason(to_number, opted_out, unreachable)
     if blocked is None and expires_at is not None:
         # A check-in held up (retries, an outage) past its validity is dropped, not sent late;
         # Twilio gets only what is left of the validity, so it cannot deliver it late either.
