@@ -134,7 +134,10 @@ class FakeTwilio:
             self._reply(handler, 404, {"code": 20404, "message": "not found", "status": 404})
             return
         length = int(handler.headers.get("Content-Length") or 0)
-        form = {k: v[-1] for k, v in parse_qs(handler.rfile.read(length).decode()).items()}
+        raw = handler.rfile.read(length)
+        if len(raw) < length:
+            return  # the client died mid-request: Twilio would not have a message either
+        form = {k: v[-1] for k, v in parse_qs(raw.decode()).items()}
         user, password = "", ""
         auth = handler.headers.get("Authorization", "")
         if auth.startswith("Basic "):
