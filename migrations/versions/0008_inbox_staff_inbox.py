@@ -1,7 +1,7 @@
 """staff inbox
 
 Revision ID: 0008_inbox
-Revises: 0006_sms
+Revises: 0007_checkins
 Create Date: 2026-11-24 23:10:11.773970
 
 """
@@ -12,7 +12,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = "0008_inbox"
-down_revision = "0006_sms"
+down_revision = "0007_checkins"
 branch_labels = None
 depends_on = None
 

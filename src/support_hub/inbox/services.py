@@ -49,6 +49,7 @@ from support_hub.inbox.models import (
 from support_hub.outbox import services as outbox
 from support_hub.outbox.models import OutboxKind, OutboxMessage
 from support_hub.sms.consent import may_answer
+from support_hub.sms.conversation import NEEDS_PERSON
 from support_hub.sms.messages import fit, render, segments
 from support_hub.sms.models import ConsentEvent, InboundMessage, Person
 from support_hub.triage import Level
@@ -107,10 +108,6 @@ def _begin_writing() -> None:
 # ---------------------------------------------------------------------------------------------
 # Raising alerts (inside the inbound transaction) and paging.
 
-# A conversation handler that decides a person must read a text whatever its level (the
-# check-ins' "not understood twice while a check-in awaits a reply", DESIGN §7) returns a
-# Decision with this `handled_as`: it always becomes at least a ROUTINE alert.
-NEEDS_PERSON = "needs_person"
 # How a message was handled when it is free text a person should read (see the safety net).
 _FREE_TEXT = frozenset({"triage", "not_understood", "ignored_opted_out", NEEDS_PERSON})
 _LEVEL_WORD = {Level.URGENT: "URGENT", Level.ELEVATED: "elevated", Level.ROUTINE: "routine"}

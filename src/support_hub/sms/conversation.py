@@ -13,11 +13,16 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from support_hub import triage
+from support_hub.checkins import conversation as checkin_conversation
 from support_hub.sms import keywords, search_text
 from support_hub.sms.consent import apply_opt_in_again, apply_opt_out
 from support_hub.sms.keywords import Intent, KeywordMatch
 from support_hub.sms.messages import render
 from support_hub.sms.models import ConsentSource, Person
+
+# A text a person on staff must read whatever its level (the inbox makes it at least a routine
+# alert, inbox/services.py): e.g. a check-in reply that could not be read twice in a row.
+NEEDS_PERSON = "needs_person"
 
 
 @dataclass(frozen=True)
@@ -74,7 +79,7 @@ def _more(turn: Turn, _match: KeywordMatch) -> Decision:
     return Decision(_with_welcome(turn, search_text.more(turn)), "more")
 
 
-HANDLERS: dict[Intent, Callable[[Turn, KeywordMatch], Decision]] = {
+HANDLERS: dict[Intent, Callable[[Turn, KeywordMatch], Decision | None]] = {
     Intent.OPT_OUT: _opt_out,
     Intent.OPT_IN: _opt_in,
     Intent.HELP: _help,
@@ -110,12 +115,20 @@ def respond(person: Person, text: str, *, first_contact: bool, hub: str, now: da
     if match is not None:
         if first_contact and match.language != "en":
             person.language = match.language
-        decision = HANDLERS[match.intent](turn, match)
-        if match.intent in (Intent.OPT_OUT, Intent.HELP, Intent.MORE):
-            return decision
-        return Decision(_with_welcome(turn, decision.replies), decision.handled_as)
+        handler = HANDLERS.get(match.intent) or checkin_conversation.HANDLERS[match.intent]
+        decision = handler(turn, match)
+        if decision is not None:
+            if match.intent in (Intent.OPT_OUT, Intent.HELP, Intent.MORE):
+                return decision
+            return Decision(_with_welcome(turn, decision.replies), decision.handled_as)
+        # Not a command for this person (YES with nothing pending...): free text below.
 
-    level = triage.classify(text, person.language, awaiting_score=False)
+    # A reply to an open check-in is triaged with a score awaited and recorded on the check-in.
+    answer = checkin_conversation.answer_open_checkin(turn)
+    if answer is not None:
+        level = answer.triage
+    else:
+        level = triage.classify(text, person.language, awaiting_score=False)
     if person.opted_out:
         # Stored and triaged so staff can see it, but nothing is sent after an opt-out.
         return Decision((), "ignored_opted_out", level)
@@ -130,6 +143,13 @@ def respond(person: Person, text: str, *, first_contact: bool, hub: str, now: da
         return Decision((*replies, *welcome), "triage", level)
     if level.level is triage.Level.ELEVATED:
         return Decision(_with_welcome(turn, (turn.say("elevated"),)), "triage", level)
+    if answer is not None:
+        # Unreadable twice while a check-in waits: a person reads it (DESIGN §7).
+        handled_as = NEEDS_PERSON if answer.needs_person else answer.handled_as
+        return Decision(answer.replies, handled_as, level)
+    cadence = checkin_conversation.bare_cadence(turn)
+    if cadence is not None:
+        return cadence
 
     choice = _DETAIL_CHOICE.match(text)
     if choice is not None:
