@@ -88,3 +88,22 @@ def test_inbox_pages_have_no_serious_accessibility_violations(
     for page in axe_pages:
         log_in(page, live_server, responder)
     assert check_pages(axe_pages, live_server.url, INBOX_PAGES) == {}
+
+
+def test_the_axe_check_reports_a_planted_violation(
+    axe_pages: list[Any], live_server: LiveServer
+) -> None:
+    # The control for the tests above: an image without a text alternative and a button
+    # without a name are caught, so "no violations" there means none, not a harness that
+    # never looked.
+    page = axe_pages[1]
+    page.goto(live_server.url + "/")
+    page.evaluate(
+        """() => {
+          const img = document.createElement('img');
+          img.src = '/static/vendor/leaflet/images/marker-icon.png';
+          document.querySelector('main').append(img, document.createElement('button'));
+        }"""
+    )
+    found = {violation["id"] for violation in axe_violations(page)}
+    assert {"image-alt", "button-name"} <= found, found

@@ -99,15 +99,16 @@ def test_checkin_asks_for_consent_and_yes_confirms(page: Any, live_server: LiveS
 def test_a_responder_acknowledges_replies_to_and_resolves_a_crisis_alert(
     page: Any, browser: Any, live_server: LiveServer, staff_login: Any
 ) -> None:
-    number = "+16175550164"
-    use_number(page, live_server, number)
-    assert "988" in text(page, CRISIS)[0]
-
     responder: StaffLogin = staff_login("responder")
     staff = new_page(browser, MOBILE)
     try:
         log_in(staff, live_server, responder)
-        staff.goto(live_server.url + "/inbox/")
+        assert staff.goto(live_server.url + "/inbox/").status == 200
+
+        use_number(page, live_server, "+16175550164")
+        assert "988" in text(page, CRISIS)[0]
+
+        staff.reload()
         alert = staff.get_by_role("link", name=re.compile(r"urgent", re.IGNORECASE)).first
         expect(alert).to_be_visible()
         alert.click()
