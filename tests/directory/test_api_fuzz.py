@@ -39,6 +39,18 @@ PLAN = {
 EXAMPLES = 400
 
 
+def checks_for(case: Any) -> list[Any]:
+    """CHECKS, less "invalid data is refused" when the invalid value cannot reach the server.
+
+    A query parameter turned into an object or array by the negative generator is sent as
+    form-exploded pairs (`{}` as nothing, `[1, 2]` as `per_page=1&per_page=2`), so what the API
+    receives may be a valid request; refusing it would be wrong.
+    """
+    if any(isinstance(value, (dict, list)) for value in (case.query or {}).values()):
+        return [check for check in CHECKS if check is not checks.negative_data_rejection]
+    return CHECKS
+
+
 @pytest.mark.slow
 def test_generated_requests_get_no_server_error_and_match_the_document(app: Flask) -> None:
     load_seed(read_seed())
@@ -62,7 +74,7 @@ def test_generated_requests_get_no_server_error_and_match_the_document(app: Flas
                 response = case.call()
                 made[case.operation.label] += 1
                 statuses[response.status_code] += 1
-                case.validate_response(response, checks=CHECKS)
+                case.validate_response(response, checks=checks_for(case))
 
             exercise()
     assert sum(made.values()) >= 1000, made
