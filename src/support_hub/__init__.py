@@ -14,6 +14,8 @@ from support_hub import errors, health, i18n, security
 from support_hub.accounts import auth as accounts_auth
 from support_hub.accounts import cli as accounts_cli
 from support_hub.accounts import views as accounts_views
+from support_hub.checkins import cli as checkins_cli
+from support_hub.checkins import tasks as checkins_tasks
 from support_hub.config import Settings, instance_path, load_settings
 from support_hub.db import configure_sqlite_engine
 from support_hub.directory import api as directory_api
@@ -57,6 +59,7 @@ def create_app(overrides: Mapping[str, str] | None = None) -> Flask:
     app.register_blueprint(sms_webhook.bp)
     if settings.app_env in ("development", "testing"):
         app.register_blueprint(sms_simulator.bp)
+    outbox_worker.register_task(app, "checkins", checkins_tasks.schedule_checkins)
     if settings.app_env == "development":
         outbox_worker.start_beside_dev_server(app)
     app.register_blueprint(directory_api.bp)
@@ -68,6 +71,7 @@ def create_app(overrides: Mapping[str, str] | None = None) -> Flask:
     app.cli.add_command(outbox_cli.worker_command)
     app.cli.add_command(accounts_cli.users_group)
     app.cli.add_command(portal_cli.listings_group)
+    app.cli.add_command(checkins_cli.checkins_group)
     return app
 
 

@@ -50,6 +50,10 @@ class Settings:
     # How many reverse proxies (load balancer, router) stand in front of the app and set
     # X-Forwarded-For/-Proto; the client's IP (login throttling, audit) is read through them.
     trusted_proxies: int = 0
+    # Added with check-ins and outbox hardening (issue 6).
+    hub_timezone: str = "America/New_York"
+    sms_send_rate: float = 0.0
+    outbox_lease_seconds: int = 120
 
     @property
     def is_production(self) -> bool:
@@ -223,6 +227,7 @@ def load_settings(overrides: Mapping[str, str] | None = None) -> Settings:
     if not proxies_text.isdigit() or int(proxies_text) > 5:
         raise ConfigError("TRUSTED_PROXIES", f"must be a whole number 0-5, got {proxies_text!r}")
 
+    hub_timezone, send_rate, lease_seconds = _worker_settings(env)
     return Settings(
         app_env=app_env,
         database_url=_database_url(env, instance),
@@ -244,4 +249,29 @@ def load_settings(overrides: Mapping[str, str] | None = None) -> Settings:
         or ("© OpenStreetMap contributors" if map_tile_url else ""),
         twilio_timeout_seconds=twilio_timeout,
         trusted_proxies=int(proxies_text),
+        hub_timezone=hub_timezone,
+        sms_send_rate=send_rate,
+        outbox_lease_seconds=lease_seconds,
     )
+
+
+def _worker_settings(env: Mapping[str, str]) -> tuple[str, float, int]:
+    """`HUB_TIMEZONE`, `SMS_SEND_RATE` and `OUTBOX_LEASE_SECONDS`, validated."""
+    from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+    zone = env.get("HUB_TIMEZONE", "").strip() or "America/New_York"
+    try:
+        ZoneInfo(zone)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise ConfigError("HUB_TIMEZONE", f"must be an IANA time zone, got {zone!r}") from None
+    rate_raw = env.get("SMS_SEND_RATE", "").strip() or "0"
+    try:
+        rate = float(rate_raw)
+    except ValueError:
+        raise ConfigError("SMS_SEND_RATE", f"must be a number, got {rate_raw!r}") from None
+    if not 0 <= rate <= 1000:
+        raise ConfigError("SMS_SEND_RATE", "must be 0 (no pacing) to 1000 messages per second")
+    lease_raw = env.get("OUTBOX_LEASE_SECONDS", "").strip() or "120"
+    if not lease_raw.isdigit() or not 1 <= int(lease_raw) <= 3600:
+        raise ConfigError("OUTBOX_LEASE_SECONDS", f"must be 1-3600 seconds, got {lease_raw!r}")
+    return zone, rate, int(lease_raw)

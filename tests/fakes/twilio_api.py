@@ -10,6 +10,7 @@ the client's timeout.
 from __future__ import annotations
 
 import base64
+import contextlib
 import json
 import re
 import threading
@@ -48,6 +49,8 @@ class SentRequest:
     auth_password: str
     form: dict[str, str]
     accepted: bool = False
+    # When the fake answered 201 (time.monotonic()), to place a duplicate against a kill.
+    accepted_at: float | None = None
 
 
 @dataclass
@@ -84,8 +87,20 @@ class FakeTwilio:
         fake = self
 
         class Handler(BaseHTTPRequestHandler):
+            # Keep-alive, as Twilio's API does: a new connection (and thread) per request would
+            # make the fake, not the worker, what a throughput test measures.
+            protocol_version = "HTTP/1.1"
+            # Headers and body go out in separate writes; without this, Nagle's algorithm and
+            # the client's delayed ACK add 40 ms to every response.
+            disable_nagle_algorithm = True
+
             def log_message(self, format: str, *args: object) -> None:  # quiet
                 return
+
+            def handle(self) -> None:
+                # A client killed mid-connection (the SIGKILL tests) is not the fake's error.
+                with contextlib.suppress(ConnectionResetError, BrokenPipeError):
+                    super().handle()
 
             def do_POST(self) -> None:
                 fake._handle(self)
@@ -119,7 +134,10 @@ class FakeTwilio:
             self._reply(handler, 404, {"code": 20404, "message": "not found", "status": 404})
             return
         length = int(handler.headers.get("Content-Length") or 0)
-        form = {k: v[-1] for k, v in parse_qs(handler.rfile.read(length).decode()).items()}
+        raw = handler.rfile.read(length)
+        if len(raw) < length:
+            return  # the client died mid-request: Twilio would not have a message either
+        form = {k: v[-1] for k, v in parse_qs(raw.decode()).items()}
         user, password = "", ""
         auth = handler.headers.get("Authorization", "")
         if auth.startswith("Basic "):
@@ -146,6 +164,7 @@ class FakeTwilio:
         if self.send_seconds:
             time.sleep(self.send_seconds)
         record.accepted = True
+        record.accepted_at = time.monotonic()
         sid = f"SM{number:032x}"
         self._reply(
             handler,

@@ -197,6 +197,8 @@ def test_every_text_names_the_hub_and_fits_two_segments(name: str, language: str
         options="x",
         phone="(617) 555-0123",
         word="GROUPS",
+        when="los miércoles a las 10:30 AM",
+        date="12/31/2026",
     )
     if "{hub}" in TEXTS[name][language]:
         assert text.startswith(hub)

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import logging
 import random
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -48,7 +49,9 @@ def backoff(attempts: int, rng: random.Random | None = None) -> timedelta:
     return timedelta(seconds=max(1.0, (rng or random).uniform(ceiling / 2, ceiling)))
 
 
-def claim_due(worker_id: str, limit: int = 20, now: datetime | None = None) -> list[str]:
+def claim_due(
+    worker_id: str, limit: int = 20, now: datetime | None = None, lease: timedelta = LEASE
+) -> list[str]:
     """Claim up to `limit` due rows (pending, or claimed with an expired lease); commits."""
     now = now or utcnow()
     due = (
@@ -76,7 +79,7 @@ def claim_due(worker_id: str, limit: int = 20, now: datetime | None = None) -> l
         .values(
             status=OutboxStatus.CLAIMED,
             claimed_by=worker_id,
-            lease_expires_at=now + LEASE,
+            lease_expires_at=now + lease,
             updated_at=now,
         )
         .returning(OutboxMessage.id)
@@ -94,18 +97,25 @@ class Outcome:
     error: str | None = None
 
 
-def _blocked_reason(to_number: str) -> str | None:
-    """Why a text must not go out now, checked at send time (not only at enqueue)."""
+def _blocked_reason(to_number: str, opted_out: bool | None, unreachable: bool | None) -> str | None:
+    """Why a text must not go out now, checked at send time (not only at enqueue).
+
+    `opted_out`/`unreachable` are the Person's flags (None: no Person has the number), read in
+    the same statement that counts the attempt, so the check costs no extra round trip.
+    """
     if not can_receive_sms(to_number):
         return "not a number that takes texts"
-    person = db.session.scalar(sa.select(Person).where(Person.phone == to_number))
-    if person is None:
-        return None
-    if person.opted_out:
+    if opted_out:
         return "opted out"
-    if person.unreachable:
+    if unreachable:
         return "unreachable"
     return None
+
+
+def _person_flag(column: sa.orm.InstrumentedAttribute[bool]) -> sa.ScalarSelect[bool]:
+    return (
+        sa.select(column).where(Person.phone == OutboxMessage.to_number).limit(1).scalar_subquery()
+    )
 
 
 def _held(message_id: str, worker_id: str) -> sa.ColumnElement[bool]:
@@ -117,8 +127,17 @@ def _held(message_id: str, worker_id: str) -> sa.ColumnElement[bool]:
     )
 
 
-def deliver_one(message_id: str, worker_id: str, gateway: SmsGateway) -> Outcome:
-    """Send one claimed row and record what happened (each step its own transaction)."""
+def deliver_one(
+    message_id: str,
+    worker_id: str,
+    gateway: SmsGateway,
+    pace: Callable[[], object] | None = None,
+    now: datetime | None = None,
+) -> Outcome:
+    """Send one claimed row and record what happened (each step its own transaction).
+
+    `pace` is called just before the network send (per-sender pacing, see `pacing.py`).
+    """
     begin_write(db.session)
     # Counting the attempt first (and committing it before the network call) takes the row's
     # write lock and proves the claim is still ours.
@@ -131,24 +150,38 @@ def deliver_one(message_id: str, worker_id: str, gateway: SmsGateway) -> Outcome
             OutboxMessage.body,
             OutboxMessage.validity_seconds,
             OutboxMessage.attempts,
+            OutboxMessage.expires_at,
+            _person_flag(Person.opted_out),
+            _person_flag(Person.unreachable),
         )
         .execution_options(synchronize_session=False)
     ).one_or_none()
     if held is None:
-        db.session.rollback()
+        # Cancelled (STOP) or taken over since the claim: report what it is now, send nothing.
         status = db.session.scalar(
             sa.select(OutboxMessage.status).where(OutboxMessage.id == message_id)
         )
         db.session.rollback()
         return Outcome(message_id, status or OutboxStatus.CANCELLED)
-    to_number, body, validity_seconds, attempts = held
-    blocked = _blocked_reason(to_number)
+    to_number, body, validity_seconds, attempts, expires_at, opted_out, unreachable = held
+    now = now or utcnow()
+    blocked = _blocked_reason(to_number, opted_out, unreachable)
+    if blocked is None and expires_at is not None:
+        # A check-in held up (retries, an outage) past its validity is dropped, not sent late;
+        # Twilio gets only what is left of the validity, so it cannot deliver it late either.
+        left = int((expires_at - now).total_seconds())
+        if left < 1:
+            blocked = "expired"
+        else:
+            validity_seconds = min(validity_seconds or left, left)
     if blocked is not None:
         _finish(message_id, worker_id, status=OutboxStatus.CANCELLED, last_error=blocked)
         db.session.commit()
         return Outcome(message_id, OutboxStatus.CANCELLED, blocked)
     db.session.commit()
     outbound = OutboundSms(to=to_number, body=body, validity_seconds=validity_seconds)
+    if pace is not None:
+        pace()
     try:
         result = gateway.send(outbound)
     except SendError as exc:
@@ -215,10 +248,16 @@ def _record_failure(
 
 
 def deliver_due(
-    gateway: SmsGateway, worker_id: str, *, limit: int = 20, now: datetime | None = None
+    gateway: SmsGateway,
+    worker_id: str,
+    *,
+    limit: int = 20,
+    now: datetime | None = None,
+    lease: timedelta = LEASE,
 ) -> list[Outcome]:
     """Claim one batch of due rows and deliver them; returns what happened to each."""
-    return [deliver_one(i, worker_id, gateway) for i in claim_due(worker_id, limit, now)]
+    claimed = claim_due(worker_id, limit, now, lease)
+    return [deliver_one(i, worker_id, gateway, now=now) for i in claimed]
 
 
 def release_claims(worker_id: str) -> int:

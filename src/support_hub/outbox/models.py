@@ -12,7 +12,7 @@ from support_hub.db import Base, UTCDateTime, created_at, id_pk, str_enum, updat
 
 
 class OutboxStatus(enum.Enum):
-    """PENDING -> CLAIMED -> SENT; CLAIMED -> PENDING (retry, lease expired); -> FAILED (permanent); PENDING -> CANCELLED (opt-out)."""  # noqa: E501
+    """PENDING -> CLAIMED -> SENT; CLAIMED -> PENDING (retry, lease expired); -> FAILED (permanent); PENDING/CLAIMED -> CANCELLED (opt-out, expired)."""  # noqa: E501
 
     PENDING = "pending"
     CLAIMED = "claimed"
@@ -65,6 +65,8 @@ class OutboxMessage(Base):
     not_before: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     # Seconds Twilio may hold the message before giving up (stale check-ins are not delivered).
     validity_seconds: Mapped[int | None]
+    # not_before + validity at enqueue: past it the row is cancelled unsent, whatever retries did.
+    expires_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     status: Mapped[OutboxStatus] = mapped_column(
         str_enum(OutboxStatus), default=OutboxStatus.PENDING
     )

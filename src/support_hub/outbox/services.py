@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 
 import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
@@ -31,14 +31,16 @@ def enqueue(
     )
     if existing is not None:
         return existing
+    not_before = not_before or utcnow()
     message = OutboxMessage(
         to_number=to,
         body=body,
         kind=kind,
         idempotency_key=idempotency_key,
         person_id=person_id,
-        not_before=not_before or utcnow(),
+        not_before=not_before,
         validity_seconds=validity_seconds,
+        expires_at=not_before + timedelta(seconds=validity_seconds) if validity_seconds else None,
         status=OutboxStatus.PENDING,
     )
     try:
@@ -53,12 +55,16 @@ def enqueue(
 
 
 def cancel_pending_to(number: str, reason: str) -> int:
-    """Cancel every text still waiting for `number` (opt-out, unreachable); the caller commits."""
+    """Cancel every text still waiting for `number` (opt-out, unreachable); the caller commits.
+
+    Claimed rows are cancelled too: a worker holding one in its batch then finds it no longer
+    its claim and skips it. Only a send already on the wire can still go out (and is recorded).
+    """
     result = db.session.execute(
         sa.update(OutboxMessage)
         .where(
             OutboxMessage.to_number == number,
-            OutboxMessage.status == OutboxStatus.PENDING,
+            OutboxMessage.status.in_([OutboxStatus.PENDING, OutboxStatus.CLAIMED]),
         )
         .values(status=OutboxStatus.CANCELLED, last_error=reason[:200], updated_at=utcnow())
         .execution_options(synchronize_session=False)

@@ -13,6 +13,7 @@ import signal
 import socket
 import threading
 from collections.abc import Callable
+from datetime import timedelta
 from types import FrameType
 
 from flask import Flask
@@ -20,6 +21,7 @@ from flask import Flask
 from support_hub.db import new_id
 from support_hub.extensions import db
 from support_hub.outbox import delivery
+from support_hub.outbox.pacing import Pacer
 from support_hub.sms.gateway import SmsGateway, get_gateway
 
 log = logging.getLogger(__name__)
@@ -37,13 +39,13 @@ def deliver_outbox(worker: Worker) -> int:
     """Send what is due in the outbox, one claimed batch at a time, until none is due."""
     sent = 0
     while not worker.stopping:
-        claimed = delivery.claim_due(worker.worker_id, limit=worker.batch_size)
+        claimed = delivery.claim_due(worker.worker_id, limit=worker.batch_size, lease=worker.lease)
         if not claimed:
             break
         for message_id in claimed:
             if worker.stopping:
                 break
-            delivery.deliver_one(message_id, worker.worker_id, worker.gateway)
+            delivery.deliver_one(message_id, worker.worker_id, worker.gateway, pace=worker.pacer)
             sent += 1
     if worker.stopping:
         delivery.release_claims(worker.worker_id)
@@ -67,6 +69,10 @@ class Worker:
         self.batch_size = batch_size
         self.worker_id = f"{socket.gethostname()}:{os.getpid()}:{new_id()[:8]}"
         self._stop = threading.Event()
+        settings = app.extensions["support_hub.settings"]
+        # A dead worker's claims return to the queue after this (OUTBOX_LEASE_SECONDS).
+        self.lease = timedelta(seconds=settings.outbox_lease_seconds)
+        self.pacer = Pacer(settings.sms_send_rate, self._stop)
 
     @property
     def stopping(self) -> bool:

@@ -38,6 +38,10 @@ def apply_opt_out(person: Person, source: ConsentSource, text: str, now: datetim
     record_consent(person, ConsentKind.OPT_OUT, source, text, now=now)
     db.session.flush()
     outbox.cancel_pending_to(person.phone, "opted out")
+    # Imported here: check-ins build on the SMS package, not the other way round.
+    from support_hub.checkins.services import stop_for_opt_out
+
+    stop_for_opt_out(person.id)
     return True
 
 

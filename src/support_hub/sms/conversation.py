@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from support_hub import triage
+from support_hub.checkins import conversation as checkin_conversation
 from support_hub.sms import keywords, search_text
 from support_hub.sms.consent import apply_opt_in_again, apply_opt_out
 from support_hub.sms.keywords import Intent, KeywordMatch
@@ -74,7 +75,7 @@ def _more(turn: Turn, _match: KeywordMatch) -> Decision:
     return Decision(_with_welcome(turn, search_text.more(turn)), "more")
 
 
-HANDLERS: dict[Intent, Callable[[Turn, KeywordMatch], Decision]] = {
+HANDLERS: dict[Intent, Callable[[Turn, KeywordMatch], Decision | None]] = {
     Intent.OPT_OUT: _opt_out,
     Intent.OPT_IN: _opt_in,
     Intent.HELP: _help,
@@ -110,12 +111,20 @@ def respond(person: Person, text: str, *, first_contact: bool, hub: str, now: da
     if match is not None:
         if first_contact and match.language != "en":
             person.language = match.language
-        decision = HANDLERS[match.intent](turn, match)
-        if match.intent in (Intent.OPT_OUT, Intent.HELP, Intent.MORE):
-            return decision
-        return Decision(_with_welcome(turn, decision.replies), decision.handled_as)
+        handler = HANDLERS.get(match.intent) or checkin_conversation.HANDLERS[match.intent]
+        decision = handler(turn, match)
+        if decision is not None:
+            if match.intent in (Intent.OPT_OUT, Intent.HELP, Intent.MORE):
+                return decision
+            return Decision(_with_welcome(turn, decision.replies), decision.handled_as)
+        # Not a command for this person (YES with nothing pending...): free text below.
 
-    level = triage.classify(text, person.language, awaiting_score=False)
+    # A reply to an open check-in is triaged with a score awaited and recorded on the check-in.
+    answer = checkin_conversation.answer_open_checkin(turn)
+    if answer is not None:
+        level = answer.triage
+    else:
+        level = triage.classify(text, person.language, awaiting_score=False)
     if person.opted_out:
         # Stored and triaged so staff can see it, but nothing is sent after an opt-out.
         return Decision((), "ignored_opted_out", level)
@@ -130,6 +139,11 @@ def respond(person: Person, text: str, *, first_contact: bool, hub: str, now: da
         return Decision((*replies, *welcome), "triage", level)
     if level.level is triage.Level.ELEVATED:
         return Decision(_with_welcome(turn, (turn.say("elevated"),)), "triage", level)
+    if answer is not None:
+        return Decision(answer.replies, answer.handled_as, level)
+    cadence = checkin_conversation.bare_cadence(turn)
+    if cadence is not None:
+        return cadence
 
     choice = _DETAIL_CHOICE.match(text)
     if choice is not None:

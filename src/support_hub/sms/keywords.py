@@ -11,7 +11,10 @@ from __future__ import annotations
 import enum
 import re
 import unicodedata
+from collections.abc import Callable
 from dataclasses import dataclass
+
+from support_hub.checkins.preferences import parse_cadence, parse_pause
 
 
 class Intent(enum.Enum):
@@ -21,6 +24,13 @@ class Intent(enum.Enum):
     ENGLISH = "english"
     SPANISH = "spanish"
     MORE = "more"
+    # Weekly check-ins (handlers in checkins/conversation.py).
+    CHECKIN_JOIN = "checkin_join"
+    CHECKIN_JOIN_CAREGIVER = "checkin_join_caregiver"
+    CHECKIN_CONFIRM = "checkin_confirm"
+    CHECKIN_WHEN = "checkin_when"
+    CHECKIN_PAUSE = "checkin_pause"
+    CHECKIN_RESUME = "checkin_resume"
 
 
 # word -> intent, per language. A word in any language's table is recognised from anyone; the
@@ -42,6 +52,16 @@ KEYWORDS: dict[str, dict[str, Intent]] = {
         "INFO": Intent.HELP,
         "ENGLISH": Intent.ENGLISH,
         "MORE": Intent.MORE,
+        "CHECKIN": Intent.CHECKIN_JOIN,
+        "CHECK IN": Intent.CHECKIN_JOIN,
+        "JOIN": Intent.CHECKIN_JOIN,
+        "CHECKIN CAREGIVER": Intent.CHECKIN_JOIN_CAREGIVER,
+        "CHECK IN CAREGIVER": Intent.CHECKIN_JOIN_CAREGIVER,
+        "JOIN CAREGIVER": Intent.CHECKIN_JOIN_CAREGIVER,
+        "YES": Intent.CHECKIN_CONFIRM,
+        "Y": Intent.CHECKIN_CONFIRM,
+        "PAUSE": Intent.CHECKIN_PAUSE,
+        "RESUME": Intent.CHECKIN_RESUME,
     },
     "es": {
         "ALTO": Intent.OPT_OUT,
@@ -49,7 +69,41 @@ KEYWORDS: dict[str, dict[str, Intent]] = {
         "AYUDA": Intent.HELP,
         "ESPANOL": Intent.SPANISH,
         "MAS": Intent.MORE,
+        "SEGUIMIENTO": Intent.CHECKIN_JOIN,
+        "UNIRME": Intent.CHECKIN_JOIN,
+        "SEGUIMIENTO CUIDADOR": Intent.CHECKIN_JOIN_CAREGIVER,
+        "SEGUIMIENTO CUIDADORA": Intent.CHECKIN_JOIN_CAREGIVER,
+        "UNIRME CUIDADOR": Intent.CHECKIN_JOIN_CAREGIVER,
+        "UNIRME CUIDADORA": Intent.CHECKIN_JOIN_CAREGIVER,
+        "SI": Intent.CHECKIN_CONFIRM,
+        "PAUSA": Intent.CHECKIN_PAUSE,
+        "REANUDAR": Intent.CHECKIN_RESUME,
     },
+}
+
+
+def _looks_like(parse: Callable[[str], object]) -> Callable[[str], bool]:
+    """An argument is the command's when it parses, or is a short try at one ("25PM", "0W")."""
+
+    def accepts(argument: str) -> bool:
+        try:
+            parse(argument)
+        except ValueError:
+            return len(argument.split()) <= 2 and any(ch.isdigit() for ch in argument)
+        return True
+
+    return accepts
+
+
+_WHEN = (Intent.CHECKIN_WHEN, _looks_like(parse_cadence))
+_PAUSE = (Intent.CHECKIN_PAUSE, _looks_like(parse_pause))
+
+# Commands that take an argument: the first word, then the rest of the message ("PAUSE 2W",
+# "WHEN TUE 10AM"). Only an argument that is (or tries to be) a time or a length makes it a
+# command; "when does the group end" stays free text for triage and search.
+PREFIX_KEYWORDS: dict[str, dict[str, tuple[Intent, Callable[[str], bool]]]] = {
+    "en": {"WHEN": _WHEN, "PAUSE": _PAUSE},
+    "es": {"CUANDO": _WHEN, "PAUSA": _PAUSE},
 }
 
 # Whole-message requests to stop texting, after normalising (lower case, no accents or
@@ -83,6 +137,8 @@ class KeywordMatch:
     intent: Intent
     language: str  # the table the word came from
     plain_language: bool = False
+    # The words after a PREFIX_KEYWORDS command, as the person wrote them.
+    argument: str = ""
 
 
 def strip_accents(text: str) -> str:
@@ -103,6 +159,11 @@ def match(text: str) -> KeywordMatch | None:
         intent = table.get(word)
         if intent is not None:
             return KeywordMatch(intent, language)
+    first, _, rest = text.strip().partition(" ")
+    for language, prefixes in PREFIX_KEYWORDS.items():
+        command = prefixes.get(normalise(first))
+        if command is not None and rest.strip() and command[1](rest.strip()):
+            return KeywordMatch(command[0], language, argument=rest.strip())
     sentence = " ".join(_POLITE.sub(" ", word.lower()).split())
     for language, patterns in _PLAIN_STOP.items():
         if any(p.match(sentence) for p in patterns):

@@ -173,6 +173,93 @@ TEXTS: dict[str, dict[str, str]] = {
     "call_for_place": {"en": "Call for the location", "es": "Llame para saber el lugar"},
     "online": {"en": "online", "es": "en línea"},
     "by_phone": {"en": "by phone", "es": "por teléfono"},
+    # Weekly check-ins (checkins/conversation.py). The program is named in the consent prompt.
+    "checkin_consent": {
+        "en": "{hub} Weekly Wellbeing Check-ins: one text a week asking how you are. Reply YES "
+        "to join. Msg&data rates may apply. Reply HELP for help, STOP to opt out.",
+        "es": "{hub} Chequeo Semanal de Bienestar: un mensaje por semana para saber cómo está. "
+        "Responda SI para unirse. Pueden aplicar tarifas. AYUDA para ayuda, ALTO para salir.",
+    },
+    "checkin_consent_caregiver": {
+        "en": "{hub} Weekly Caregiver Check-ins: one text a week asking how you, the "
+        "caregiver, are doing. Reply YES to join. Msg&data rates may apply. Reply HELP for "
+        "help, STOP to opt out.",
+        "es": "{hub} Chequeo Semanal para Cuidadores: un mensaje por semana para saber cómo "
+        "está usted. Responda SI para unirse. Pueden aplicar tarifas. AYUDA para ayuda, ALTO "
+        "para salir.",
+    },
+    "checkin_confirmed": {
+        "en": "{hub}: You are signed up. We will check in {when}. To change it reply like "
+        "WHEN TUE 10AM; PAUSE for a break; TALK to reach a person; STOP to end.",
+        "es": "{hub}: Ya está inscrita/o. Le escribiremos {when}. Para cambiarlo responda "
+        "CUANDO MAR 10AM; PAUSA para descansar; HABLAR para hablar con alguien; ALTO para salir.",
+    },
+    "checkin_already": {
+        "en": "{hub}: You already get check-ins {when}. Reply WHEN TUE 10AM to change the "
+        "time, PAUSE for a break.",
+        "es": "{hub}: Ya recibe chequeos {when}. Responda CUANDO MAR 10AM para cambiar la "
+        "hora, PAUSA para descansar.",
+    },
+    "checkin_question": {
+        "en": "{hub} weekly check-in: How much distress have you felt this past week, from 0 "
+        "(none) to 10 (extreme)? Reply with a number. Reply TALK to reach a person.",
+        "es": "{hub} chequeo semanal: ¿Cuánta angustia ha sentido esta semana, de 0 (nada) a "
+        "10 (extrema)? Responda con un número. HABLAR para hablar con una persona.",
+    },
+    "checkin_question_caregiver": {
+        "en": "{hub} caregiver check-in: Caring is hard work. How much distress have you felt "
+        "this past week, from 0 (none) to 10 (extreme)? Reply TALK to reach a person.",
+        "es": "{hub} chequeo para cuidadores: Cuidar es difícil. ¿Cuánta angustia ha sentido "
+        "esta semana, de 0 (nada) a 10 (extrema)? HABLAR para hablar con una persona.",
+    },
+    "checkin_thanks": {
+        "en": "{hub}: Thank you for checking in. Reply TALK any time to reach a person. In "
+        "crisis, call or text 988.",
+        "es": "{hub}: Gracias por responder. Escriba HABLAR cuando quiera hablar con una "
+        "persona. En crisis, llame o envíe texto al 988.",
+    },
+    "checkin_reask": {
+        "en": "{hub}: Sorry, we did not catch that. Reply a number from 0 (none) to 10 "
+        "(extreme) for your distress this past week, or TALK to reach a person.",
+        "es": "{hub}: Perdón, no entendimos. Responda un número de 0 (nada) a 10 (extrema) "
+        "para su angustia esta semana, o HABLAR para hablar con una persona.",
+    },
+    "checkin_when_set": {
+        "en": "{hub}: Done. We will check in {when}. PAUSE for a break, STOP to end.",
+        "es": "{hub}: Listo. Le escribiremos {when}. PAUSA para descansar, ALTO para salir.",
+    },
+    "checkin_when_bad": {
+        "en": "{hub}: We could not use that time. Check-ins go out 8 AM to 9 PM. Try WHEN "
+        "TUE 10AM or WHEN MORNINGS.",
+        "es": "{hub}: No pudimos usar esa hora. Los chequeos salen de 8 AM a 9 PM. Pruebe "
+        "CUANDO MAR 10AM o CUANDO MAÑANAS.",
+    },
+    "checkin_paused": {
+        "en": "{hub}: Check-ins are paused. Reply RESUME to start them again. TALK reaches a "
+        "person any time.",
+        "es": "{hub}: Chequeos en pausa. Responda REANUDAR para volver a recibirlos. HABLAR "
+        "para hablar con una persona.",
+    },
+    "checkin_paused_until": {
+        "en": "{hub}: Check-ins are paused until {date}. Reply RESUME to start sooner. TALK "
+        "reaches a person any time.",
+        "es": "{hub}: Chequeos en pausa hasta el {date}. Responda REANUDAR para volver antes. "
+        "HABLAR para hablar con una persona.",
+    },
+    "checkin_pause_bad": {
+        "en": "{hub}: A pause can be 1 day to 12 months, like PAUSE 2W or PAUSE 10 DAYS.",
+        "es": "{hub}: Una pausa puede ser de 1 día a 12 meses, como PAUSA 2S o PAUSA 10 DIAS.",
+    },
+    "checkin_resumed": {
+        "en": "{hub}: Check-ins are back on. We will check in {when}.",
+        "es": "{hub}: Los chequeos vuelven. Le escribiremos {when}.",
+    },
+    "checkin_not_joined": {
+        "en": "{hub}: You are not signed up for check-ins. Text CHECKIN to join (or CHECKIN "
+        "CAREGIVER if you care for someone).",
+        "es": "{hub}: No está inscrita/o en los chequeos. Envíe SEGUIMIENTO para unirse (o "
+        "SEGUIMIENTO CUIDADOR si cuida a alguien).",
+    },
 }
 
 
