@@ -1,12 +1,12 @@
 """axe-core (WCAG 2.0-2.2 A/AA rules) on every public page and the main staff pages, at desktop
-and 375 px mobile widths: no serious or critical violation anywhere (issue 8)."""
+and 375 px mobile widths: no serious or critical violation anywhere (issue 8).
+
+The staff inbox's pages are checked the same way in tests/browser/test_inbox.py (branch inbox).
+"""
 
 from __future__ import annotations
 
-import importlib.util
 from typing import Any
-
-import pytest
 
 from tests.browser.conftest import (
     LiveServer,
@@ -34,7 +34,6 @@ PORTAL_PAGES = {
     "needs re-verification": "/portal/reverify",
     "account": "/account/",
 }
-INBOX_PAGES = {"inbox": "/inbox/"}
 
 
 # Pages that answer with an error status on purpose.
@@ -74,20 +73,6 @@ def test_portal_pages_have_no_serious_accessibility_violations(
     axe_pages[0].goto(live_server.url + "/portal/")
     pages["listing (staff view)"] = axe_pages[0].locator("tbody a").first.get_attribute("href")
     assert check_pages(axe_pages, live_server.url, pages) == {}
-
-
-@pytest.mark.xfail(
-    importlib.util.find_spec("support_hub.inbox") is None,
-    strict=True,
-    reason="the staff inbox (issue: inbox) is being built on branch `inbox`",
-)
-def test_inbox_pages_have_no_serious_accessibility_violations(
-    axe_pages: list[Any], live_server: LiveServer, staff_login: Any
-) -> None:
-    responder: StaffLogin = staff_login("responder")
-    for page in axe_pages:
-        log_in(page, live_server, responder)
-    assert check_pages(axe_pages, live_server.url, INBOX_PAGES) == {}
 
 
 def test_the_axe_check_reports_a_planted_violation(
