@@ -158,7 +158,9 @@ def new_page(
     context = browser.new_context(
         viewport=viewport, java_script_enabled=javascript, bypass_csp=for_axe
     )
-    context.set_default_timeout(10_000)
+    # Generous: a fresh server's first search loads the offline ZIP table (seconds on a busy
+    # 2-core CI machine); a failing wait costs this only when something is really wrong.
+    context.set_default_timeout(30_000)
     page = context.new_page()
     violations: list[str] = []
     page.on(

@@ -71,7 +71,7 @@ def test_a_crisis_text_gets_the_988_answer_in_the_simulator(
     use_number(page, live_server, "+16175550162")
     answer = text(page, CRISIS)[0]
     assert "988" in answer and "911" in answer
-    assert "A person from the hub has been told." in answer
+    assert re.search(r"A person from (the hub|Support Hub) has been told\.", answer), answer
 
 
 @pytest.mark.xfail(
