@@ -249,10 +249,9 @@ def staff_login(live_server: LiveServer) -> Callable[[str], StaffLogin]:
 
 
 def log_in(page: Any, live_server: LiveServer, login: StaffLogin) -> None:
-    """Log in through the real form, by keyboard and click as a person does."""
+    """Log in through the real form, as a person does."""
     page.goto(live_server.url + "/account/login")
     page.get_by_label("Email").fill(login.email)
     page.get_by_label("Password").fill(login.password)
     page.get_by_role("button", name="Log in").click()
-    page.wait_for_load_state()
-    assert "/account/login" not in page.url, page.content()
+    page.wait_for_url(lambda url: "/account/login" not in url)

@@ -18,8 +18,8 @@ def search_filter_and_open_a_listing(page: Any, live_server: LiveServer) -> str:
     page.get_by_label(ZIP_LABEL).fill("02139")
     page.get_by_label("Kind of support").select_option(label="Support group")
     page.get_by_label("How", exact=True).select_option(label="In person")
-    page.get_by_role("button", name="Search", exact=True).click()
-    page.wait_for_load_state()
+    with page.expect_navigation():
+        page.get_by_role("button", name="Search", exact=True).click()
 
     query = parse_qs(urlsplit(page.url).query)
     assert (query["near"], query["category"], query["delivery"]) == (
@@ -41,8 +41,7 @@ def search_filter_and_open_a_listing(page: Any, live_server: LiveServer) -> str:
 
 def open_first_listing_and_check_its_phone(page: Any, name: str) -> None:
     page.locator(".results .hit-name a").first.click()
-    page.wait_for_load_state()
-    assert "/services/" in page.url
+    page.wait_for_url(re.compile(r"/services/"))
     assert page.get_by_role("heading", level=1).inner_text() == name
     phone = page.locator(".listing a.phone").first
     assert phone.is_visible()

@@ -26,16 +26,16 @@ CRISIS = "I don't want to live anymore, I want to end my life"
 def use_number(page: Any, live_server: LiveServer, number: str) -> None:
     page.goto(live_server.url + "/simulator")
     page.get_by_label("Phone number").fill(number)
-    page.get_by_role("button", name="Use this number").click()
-    page.wait_for_load_state()
+    with page.expect_navigation():
+        page.get_by_role("button", name="Use this number").click()
     assert page.get_by_label("Phone number").input_value() == number
 
 
 def text(page: Any, body: str) -> list[str]:
     """Send `body` from the simulated phone; return the hub's answers to it, in order."""
     page.get_by_label("Message").fill(body)
-    page.get_by_role("button", name="Send").click()
-    page.wait_for_load_state()
+    with page.expect_navigation():
+        page.get_by_role("button", name="Send").click()
     lines = page.locator("#sim-thread li").evaluate_all(
         "items => items.map(li => [li.className, li.querySelector('.sim-body').innerText])"
     )
