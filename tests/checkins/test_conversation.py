@@ -266,3 +266,22 @@ def test_send_now_refuses_numbers_without_checkins(cli: FlaskCliRunner) -> None:
     assert result.exit_code != 0 and "no check-in subscription" in result.output
     bad = cli.invoke(args=["checkins", "send-now", "--phone", "not a number"])
     assert bad.exit_code != 0 and "--phone" in bad.output
+
+
+def test_the_zone_follows_the_zip_the_person_searched_with() -> None:
+    text("hello")
+    someone = person()
+    someone.conversation = {"place": "Denver, CO 80202", "page": 1}
+    db.session.commit()
+    text("CHECKIN")
+    text("YES")
+    assert subscription().zone == "America/Denver"
+    assert subscription().next_due_at == datetime(2026, 11, 24, 17, 0, tzinfo=UTC)
+
+
+def test_the_hub_default_zone_is_used_when_nothing_else_is_known(app: Flask) -> None:
+    from support_hub.checkins.timezones import resolve_zone
+
+    # A toll-free number has no area; HUB_TIMEZONE (default America/New_York) decides.
+    assert app.extensions["support_hub.settings"].hub_timezone == "America/New_York"
+    assert resolve_zone(None, "+18005550199", "America/New_York").key == "America/New_York"

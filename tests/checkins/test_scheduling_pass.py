@@ -7,6 +7,7 @@ from datetime import UTC, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
+from flask import Flask
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -200,3 +201,28 @@ def test_the_pass_works_in_batches_and_writes_one_checkin_per_person() -> None:
         sa.select(OutboxMessage).where(OutboxMessage.kind == OutboxKind.CHECKIN)
     ).all()
     assert len({r.person_id for r in rows}) == len(rows) == result.sent
+
+
+def test_the_worker_runs_the_pass_and_sends_a_due_checkin(app: Flask) -> None:
+    from datetime import datetime as real_datetime
+
+    from support_hub.outbox.worker import Worker
+    from support_hub.sms.gateway import ConsoleGateway
+
+    # Some fixed-offset zone has mid-day now, whenever the test runs.
+    now = real_datetime.now(UTC)
+    zone = next(
+        name
+        for offset in range(-12, 15)
+        if 10 <= now.astimezone(ZoneInfo(name := f"Etc/GMT{-offset:+d}")).hour < 19
+    )
+    local = now.astimezone(ZoneInfo(zone))
+    cadence = Cadence(weekday=local.weekday(), at=time(local.hour, 0))
+    sub = _add_subscriber(zone, cadence, now - timedelta(days=7))
+    assert sub.next_due_at is not None and sub.next_due_at <= now
+    gateway = ConsoleGateway()
+    Worker(app, gateway).drain()
+    (sent,) = gateway.sent
+    assert "How much distress have you felt this past week" in sent.body
+    db.session.refresh(sub)
+    assert sub.last_period == schedule.period_of(now, ZoneInfo(zone))

@@ -13,6 +13,7 @@ statements per batch, in the same transaction.
 from __future__ import annotations
 
 import functools
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
@@ -49,6 +50,7 @@ CHECKIN_VALIDITY = timedelta(hours=4)
 # A reply within this long after the slot answers that check-in; later, it is silence.
 ANSWER_WINDOW = timedelta(days=3)
 BATCH_SIZE = 5000
+_ZIP = re.compile(r"\b\d{5}\b")
 
 
 # --- describing a cadence -------------------------------------------------------------------
@@ -85,9 +87,10 @@ def subscription_of(person: Person) -> Subscription | None:
 
 def _zone_for(person: Person, default_zone: str) -> str:
     """ZIP the person last searched with, else the number's area, else HUB_TIMEZONE."""
-    state = person.conversation or {}
-    zip_code = state.get("zip") if isinstance(state.get("zip"), str) else None
-    return resolve_zone(zip_code, person.phone, default_zone).key
+    # A search by text keeps its place label ("Cambridge, MA 02139") in the conversation state.
+    place = (person.conversation or {}).get("place")
+    found = _ZIP.search(place) if isinstance(place, str) else None
+    return resolve_zone(found.group(0) if found else None, person.phone, default_zone).key
 
 
 def request(person: Person, role: Role, text: str, now: datetime, default_zone: str) -> bool:

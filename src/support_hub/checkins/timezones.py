@@ -36,6 +36,10 @@ def zone_for_number(e164: str | None) -> str | None:
     except phonenumbers.NumberParseException:
         return None
     zones = [z for z in number_timezones.time_zones_for_number(number) if z != UNKNOWN_ZONE]
+    # Toll-free and other non-geographic numbers list every US zone (Adak first): that says
+    # nothing about where the person is, so the hub default decides instead.
+    if len(zones) > 2:
+        return None
     return zones[0] if zones else None
 
 
