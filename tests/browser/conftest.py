@@ -14,7 +14,7 @@ import subprocess
 import sys
 import time
 import urllib.request
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -33,6 +33,8 @@ CHROMIUM_ARGS = [
     "--disable-sync",
     "--no-first-run",
 ]
+# A staff password the policy accepts (the same one tests/staff.py uses).
+PASSWORD = "lantern orchard velvet 7 compass"
 MOBILE = {"width": 375, "height": 812}
 DESKTOP = {"width": 1280, "height": 900}
 
@@ -55,6 +57,7 @@ def _free_port() -> int:
 class LiveServer:
     url: str
     env: dict[str, str]
+    database: Path
 
     def flask(self, *args: str, input_text: str | None = None) -> str:
         """Run a `flask --app support_hub` command against the live server's database."""
@@ -87,7 +90,7 @@ def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer
             "SMS_BACKEND": "console",
         }
     )
-    server = LiveServer(url=f"http://127.0.0.1:{port}", env=env)
+    server = LiveServer(url=f"http://127.0.0.1:{port}", env=env, database=instance / "live.db")
     server.flask("db", "upgrade")
     server.flask("seed")
     log = (instance / "server.log").open("w")
@@ -155,7 +158,9 @@ def new_page(
     context = browser.new_context(
         viewport=viewport, java_script_enabled=javascript, bypass_csp=for_axe
     )
-    context.set_default_timeout(10_000)
+    # Generous: a fresh server's first search loads the offline ZIP table (seconds on a busy
+    # 2-core CI machine); a failing wait costs this only when something is really wrong.
+    context.set_default_timeout(30_000)
     page = context.new_page()
     violations: list[str] = []
     page.on(
@@ -206,7 +211,8 @@ def axe_violations(page: Any) -> list[dict[str, Any]]:
     page.add_script_tag(path=str(AXE_JS))
     result = page.evaluate(
         """async () => await axe.run(document, {runOnly: {type: 'tag',
-            values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa']}})"""
+            values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa']},
+            resultTypes: ['violations']})"""
     )
     return [v for v in result["violations"] if v["impact"] in ("serious", "critical")]
 
@@ -216,3 +222,36 @@ def describe(violations: list[dict[str, Any]]) -> str:
         f"{v['id']} ({v['impact']}): {v['help']} -> {[n['target'] for n in v['nodes']][:5]}"
         for v in violations
     )
+
+
+@dataclass(frozen=True)
+class StaffLogin:
+    email: str
+    password: str
+
+
+@pytest.fixture(scope="session")
+def staff_login(live_server: LiveServer) -> Callable[[str], StaffLogin]:
+    """`staff_login(role)`: an account with that role in the live server's database (made once)."""
+    made: dict[str, StaffLogin] = {}
+
+    def get(role: str) -> StaffLogin:
+        if role not in made:
+            login = StaffLogin(email=f"browser-{role}@example.org", password=PASSWORD)
+            live_server.flask(
+                "users", "create", "--email", login.email, "--role", role,
+                input_text=login.password + "\n",
+            )  # fmt: skip
+            made[role] = login
+        return made[role]
+
+    return get
+
+
+def log_in(page: Any, live_server: LiveServer, login: StaffLogin) -> None:
+    """Log in through the real form, as a person does."""
+    page.goto(live_server.url + "/account/login")
+    page.get_by_label("Email").fill(login.email)
+    page.get_by_label("Password").fill(login.password)
+    page.get_by_role("button", name="Log in").click()
+    page.wait_for_url(lambda url: "/account/login" not in url)

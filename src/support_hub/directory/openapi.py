@@ -220,7 +220,12 @@ def openapi_document() -> dict[str, Any]:
                 "default": DEFAULT_RADIUS_MI,
             },
         ),
-        _parameter("category", "Kind of support.", {"enum": [c.value for c in Category]}),
+        # An empty value means "any", as the search page's form sends it.
+        _parameter(
+            "category",
+            "Kind of support (empty: any).",
+            {"type": "string", "enum": [c.value for c in Category] + [""]},
+        ),
         _parameter(
             "audience",
             "Who it is for; comma-separated values match any.",
@@ -232,7 +237,11 @@ def openapi_document() -> dict[str, Any]:
             "results; online and phone select the remote options.",
             {"type": "string", "examples": _slugs(Delivery)},
         ),
-        _parameter("language", "A language the service offers.", {"enum": list(LANGUAGE_CODES)}),
+        _parameter(
+            "language",
+            "A language the service offers, as a code in any case (empty: any).",
+            {"type": "string", "enum": [*LANGUAGE_CODES, ""]},
+        ),
         _parameter(
             "cost",
             "How it is paid for; comma-separated values match any.",
