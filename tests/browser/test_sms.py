@@ -1,24 +1,17 @@
 """The SMS front door through the phone simulator, and the staff inbox answering a crisis.
 
-Each test texts from its own number so the threads never mix. Check-ins and the inbox are being
-built on their own branches: those tests are strict expected failures only while the feature is
-missing here, and must pass once it is merged.
+Each test texts from its own number so the threads never mix.
 """
 
 from __future__ import annotations
 
-import importlib.util
 import re
 from typing import Any
 
-import pytest
 from playwright.sync_api import expect
 
-from support_hub.sms.keywords import KEYWORDS
 from tests.browser.conftest import MOBILE, LiveServer, StaffLogin, log_in, new_page
 
-HAS_CHECKINS = any("CHECKIN" in table for table in KEYWORDS.values())
-HAS_INBOX = importlib.util.find_spec("support_hub.inbox") is not None
 # The DESIGN §7 words for a self-harm crisis.
 CRISIS = "I don't want to live anymore, I want to end my life"
 
@@ -74,11 +67,6 @@ def test_a_crisis_text_gets_the_988_answer_in_the_simulator(
     assert re.search(r"A person from (the hub|Support Hub) has been told\.", answer), answer
 
 
-@pytest.mark.xfail(
-    not HAS_CHECKINS,
-    strict=True,
-    reason="CHECKIN is not a keyword yet: check-ins are being built on branch `checkins`",
-)
 def test_checkin_asks_for_consent_and_yes_confirms(page: Any, live_server: LiveServer) -> None:
     use_number(page, live_server, "+16175550163")
     ask = text(page, "CHECKIN")[-1]
@@ -91,11 +79,6 @@ def test_checkin_asks_for_consent_and_yes_confirms(page: Any, live_server: LiveS
     assert "STOP" in confirmed or "PAUSE" in confirmed, confirmed
 
 
-@pytest.mark.xfail(
-    not HAS_INBOX,
-    strict=True,
-    reason="the staff inbox is being built on branch `inbox`",
-)
 def test_a_responder_acknowledges_replies_to_and_resolves_a_crisis_alert(
     page: Any, browser: Any, live_server: LiveServer, staff_login: Any
 ) -> None:
