@@ -10,7 +10,7 @@ from collections.abc import Mapping
 from flask import Flask
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from support_hub import errors, health, i18n, security
+from support_hub import errors, health, i18n, security, transactions
 from support_hub.accounts import auth as accounts_auth
 from support_hub.accounts import cli as accounts_cli
 from support_hub.accounts import views as accounts_views
@@ -48,6 +48,7 @@ def create_app(overrides: Mapping[str, str] | None = None) -> Flask:
     with app.app_context():
         configure_sqlite_engine(db.engine)
     migrate.init_app(app, db, directory=_migrations_directory())
+    transactions.init_app(app)
     csrf.init_app(app)
     accounts_auth.init_app(app)
 
