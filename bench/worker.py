@@ -74,7 +74,7 @@ def bench_workers(overrides: dict[str, str], counts: list[int], per_worker: int)
     for workers in counts:
         with running_fake(ACCOUNT_SID, AUTH_TOKEN) as fake:
             total = workers * per_worker
-            db.session.execute(sa.text("TRUNCATE outbox_message"))
+            db.session.execute(sa.text("TRUNCATE outbox_message CASCADE"))
             db.session.commit()
             queue_bulk(total, prefix=f"bench{workers}")
             worker_settings = twilio_overrides(overrides, fake, SMS_SEND_RATE="0")
