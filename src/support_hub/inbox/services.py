@@ -550,6 +550,23 @@ def _acknowledge(alert: Alert, user: User, now: datetime) -> None:
         alert.assigned_to_id = user.id
 
 
+def _commit_change(
+    actor: Actor, action: str, alert: Alert, before: dict[str, object], now: datetime
+) -> None:
+    """Audit what an action changed on the alert (before/after) and commit both together."""
+    changed_before, changed_after = audit.changes(before, _snapshot(alert))
+    audit.record(
+        actor,
+        action,
+        object_type="alert",
+        object_id=alert.id,
+        before=changed_before,
+        after=changed_after,
+        at=now,
+    )
+    db.session.commit()
+
+
 def acknowledge(alert: Alert, *, user: User, actor: Actor, now: datetime) -> Alert:
     """Say "mine": stops the escalation pages and assigns the alert to you if unassigned."""
     _begin_writing()
@@ -558,17 +575,7 @@ def acknowledge(alert: Alert, *, user: User, actor: Actor, now: datetime) -> Ale
         db.session.rollback()
         raise ValidationFailed.one("alert", "This alert is already resolved.")
     _acknowledge(alert, user, now)
-    changed = audit.changes(before, _snapshot(alert))
-    audit.record(
-        actor,
-        "inbox.alert.acknowledged",
-        object_type="alert",
-        object_id=alert.id,
-        before=changed[0],
-        after=changed[1],
-        at=now,
-    )
-    db.session.commit()
+    _commit_change(actor, "inbox.alert.acknowledged", alert, before, now)
     return alert
 
 
@@ -581,17 +588,7 @@ def assign(alert: Alert, assignee_id: str, *, actor: Actor, now: datetime) -> Al
         raise ValidationFailed.one("assignee", "Choose an active responder or admin.")
     before = _snapshot(alert)
     alert.assigned_to_id = assignee.id
-    changed = audit.changes(before, _snapshot(alert))
-    audit.record(
-        actor,
-        "inbox.alert.assigned",
-        object_type="alert",
-        object_id=alert.id,
-        before=changed[0],
-        after=changed[1],
-        at=now,
-    )
-    db.session.commit()
+    _commit_change(actor, "inbox.alert.assigned", alert, before, now)
     return alert
 
 
@@ -671,17 +668,7 @@ def resolve(
     alert.outcome = chosen
     alert.resolution_note = note
     alert.next_escalation_at = None
-    changed = audit.changes(before, _snapshot(alert))
-    audit.record(
-        actor,
-        "inbox.alert.resolved",
-        object_type="alert",
-        object_id=alert.id,
-        before=changed[0],
-        after=changed[1],
-        at=now,
-    )
-    db.session.commit()
+    _commit_change(actor, "inbox.alert.resolved", alert, before, now)
     return alert
 
 
