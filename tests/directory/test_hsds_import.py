@@ -650,3 +650,27 @@ def test_a_link_renumbered_in_the_file_replaces_the_old_one() -> None:
         sa.select(ServiceAtLocation).where(ServiceAtLocation.service_id == renumbered["id"])
     ).all()
     assert [link.id for link in links] == ["a1000000-0000-4000-8000-000000000009"]
+
+
+def test_denormal_coordinates_import_as_zero_not_as_a_database_error() -> None:
+    # Found by the round-trip property on PostgreSQL: latitude 1e-320 made ll_to_earth (the
+    # search index) fail with an underflow, and the whole import was refused.
+    location_id = "8e0c7a1e-2d3f-4e5a-8b9c-0d1e2f3a4b5c"
+    record = small_record(
+        service_at_locations=[
+            {
+                "id": "9e0c7a1e-2d3f-4e5a-8b9c-0d1e2f3a4b5c",
+                "location": {
+                    "id": location_id,
+                    "location_type": "physical",
+                    "latitude": 1e-320,
+                    "longitude": -71.123456789,
+                },
+            }
+        ]
+    )
+    result = hsds_import.import_services([record])
+    assert result.ok, result.errors
+    location = db.session.get(Location, location_id)
+    assert location is not None
+    assert (location.latitude, location.longitude) == (0.0, -71.1234568)

@@ -12,7 +12,7 @@ from datetime import date, datetime
 from typing import Any, TypeVar
 
 import sqlalchemy as sa
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
 
 from support_hub.db import (
     Base,
@@ -274,6 +274,14 @@ class Location(Base):
     last_modified: Mapped[updated_at]
 
     organization: Mapped[Organization | None] = relationship(back_populates="locations")
+
+    @validates("latitude", "longitude")
+    def _round_coordinate(self, _key: str, value: float | None) -> float | None:
+        # Seven decimals is about a centimetre, whoever writes the point (portal, CSV, HSDS,
+        # seed). Rounding also turns denormals (1e-320) into 0.0, which PostgreSQL's float maths
+        # in the ll_to_earth search index would otherwise refuse as an underflow.
+        return None if value is None else round(float(value), 7)
+
     addresses: Mapped[list[Address]] = relationship(
         back_populates="location", cascade="all, delete-orphan"
     )
