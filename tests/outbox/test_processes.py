@@ -114,13 +114,15 @@ def test_a_worker_killed_again_and_again_loses_nothing(
         accepted.setdefault(request.form["Body"], []).append(request.accepted_at)
     assert len(accepted) == total
     duplicates = {body: sorted(times) for body, times in accepted.items() if len(times) > 1}
-    # Each kill interrupts at most the one send in flight.
-    assert len(duplicates) <= len(kills)
-    assert all(len(times) == 2 for times in duplicates.values())
+    # Each kill interrupts at most the one send in flight, so extra copies never outnumber kills
+    # (a message can be caught by two kills in a row: sent, killed, reclaimed, sent, killed).
+    extra_copies = sum(len(times) - 1 for times in duplicates.values())
+    assert extra_copies <= len(kills)
     for times in duplicates.values():
-        # The first copy went out just around a kill (the fake may answer a request a moment
-        # after its sender died, on a loaded machine), never while no worker was being killed.
-        assert any(-1.0 < kill - times[0] < 5.0 for kill in kills), "a duplicate outside the window"
+        # Every copy but the last went out just around a kill (the fake may answer a request a
+        # moment after its sender died, on a loaded machine), never while no worker was killed.
+        for sent in times[:-1]:
+            assert any(-1.0 < kill - sent < 5.0 for kill in kills), "a duplicate outside the window"
     rows_by_body = {body: attempts for body, _, attempts in rows}
     assert all(rows_by_body[body] >= 2 for body in duplicates)
     print(f"{len(kills)} kills; {len(duplicates)} duplicate(s) of {total} messages")
