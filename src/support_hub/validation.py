@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+from typing import Any
+
+from flask import flash
+
 
 class ValidationFailed(Exception):
     """Input a service will not accept; `errors` maps a field name to its messages."""
@@ -13,3 +17,14 @@ class ValidationFailed(Exception):
     @classmethod
     def one(cls, field: str, message: str) -> ValidationFailed:
         return cls({field: [message]})
+
+
+def show_on_form(form: Any, errors: dict[str, list[str]]) -> None:
+    """Views: put a service's field errors next to the matching fields; flash the rest."""
+    for name, messages in errors.items():
+        form_field = getattr(form, name, None)
+        if form_field is not None and hasattr(form_field, "errors"):
+            form_field.errors = [*form_field.errors, *messages]
+        else:
+            for message in messages:
+                flash(message, "error")

@@ -42,7 +42,7 @@ from support_hub.accounts.forms import (
     ResetPasswordForm,
 )
 from support_hub.accounts.models import Role, User
-from support_hub.validation import ValidationFailed
+from support_hub.validation import ValidationFailed, show_on_form
 
 bp = Blueprint("accounts", __name__)
 
@@ -55,17 +55,6 @@ def _home_for(user: User) -> str:
     if "inbox.index" in current_app.view_functions:
         return url_for("inbox.index")
     return url_for("accounts.home")
-
-
-def _show_errors(form: object, errors: dict[str, list[str]]) -> None:
-    """Put a service's field errors next to the matching form fields."""
-    for name, messages in errors.items():
-        field = getattr(form, name, None)
-        if field is not None:
-            field.errors = [*field.errors, *messages]
-        else:
-            for message in messages:
-                flash(message, "error")
 
 
 def _user_or_404(user_id: str) -> User:
@@ -148,7 +137,7 @@ def change_password() -> BaseResponse | tuple[str, int]:
                 now=clock(),
             )
         except ValidationFailed as exc:
-            _show_errors(form, exc.errors)
+            show_on_form(form, exc.errors)
             status = 400
         else:
             flash("Your password is changed. Any other sessions were logged out.", "info")
@@ -184,7 +173,7 @@ def new_user() -> BaseResponse | tuple[str, int]:
                 now=clock(),
             )
         except ValidationFailed as exc:
-            _show_errors(form, exc.errors)
+            show_on_form(form, exc.errors)
             status = 400
         else:
             flash(f"Account created for {user.email}.", "info")
@@ -214,7 +203,7 @@ def edit_user(user_id: str) -> BaseResponse | tuple[str, int]:
                 now=clock(),
             )
         except ValidationFailed as exc:
-            _show_errors(form, exc.errors)
+            show_on_form(form, exc.errors)
             status = 400
         else:
             flash("Saved.", "info")
@@ -275,7 +264,7 @@ def reset_password(user_id: str) -> BaseResponse | tuple[str, int]:
                 now=clock(),
             )
         except ValidationFailed as exc:
-            _show_errors(reset_form, exc.errors)
+            show_on_form(reset_form, exc.errors)
         else:
             flash("Password set. Tell the person and ask them to change it.", "info")
             return redirect(url_for("accounts.edit_user", user_id=user.id))

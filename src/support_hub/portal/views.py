@@ -32,7 +32,7 @@ from support_hub.portal.forms import (
     ServiceForm,
     choices,
 )
-from support_hub.validation import ValidationFailed
+from support_hub.validation import ValidationFailed, show_on_form
 
 bp = Blueprint("portal", __name__, url_prefix="/portal")
 
@@ -40,16 +40,6 @@ PAGE_SIZE = 50
 MAX_UPLOAD_BYTES = 2 * 1024 * 1024
 MAX_HSDS_UPLOAD_BYTES = 50 * 1024 * 1024
 listing_staff = roles_required(Role.ADMIN, Role.COORDINATOR)
-
-
-def _show_errors(form: Any, errors: dict[str, list[str]]) -> None:
-    for name, messages in errors.items():
-        form_field = getattr(form, name, None)
-        if form_field is not None and hasattr(form_field, "errors"):
-            form_field.errors = [*form_field.errors, *messages]
-        else:
-            for message in messages:
-                flash(message, "error")
 
 
 def _input_from_form(form: Any, input_type: type) -> Any:
@@ -148,7 +138,7 @@ def _organization_form(org: Organization | None) -> BaseResponse | tuple[str, in
                 now=clock(),
             )
         except ValidationFailed as exc:
-            _show_errors(form, exc.errors)
+            show_on_form(form, exc.errors)
             status = 400
         else:
             flash(f"Saved {saved.name}.", "info")
@@ -184,7 +174,7 @@ def _service_form(service: Service | None) -> BaseResponse | tuple[str, int]:
                 now=clock(),
             )
         except ValidationFailed as exc:
-            _show_errors(form, exc.errors)
+            show_on_form(form, exc.errors)
             status = 400
         else:
             flash(f"Saved {saved.name}.", "info")
@@ -287,7 +277,7 @@ def _location_form(service: Service, location: Location | None) -> BaseResponse 
                 service, location, data, locate=places.locator(), actor=current_actor(), now=clock()
             )
         except ValidationFailed as exc:
-            _show_errors(form, exc.errors)
+            show_on_form(form, exc.errors)
             status = 400
         else:
             flash("Location saved.", "info")
