@@ -25,8 +25,9 @@ from flask import current_app
 
 from support_hub import triage
 from support_hub.checkins import services
-from support_hub.checkins.models import Role, SubscriptionStatus
+from support_hub.checkins.models import CheckIn, Role, SubscriptionStatus
 from support_hub.checkins.preferences import PreferenceError, parse_cadence, parse_pause
+from support_hub.extensions import db
 from support_hub.sms.keywords import Intent, KeywordMatch
 
 if TYPE_CHECKING:
@@ -194,7 +195,12 @@ def answer_open_checkin(turn: Turn) -> CheckinAnswer | None:
     Urgent and elevated levels keep the conversation's own replies; `replies` here are for a
     routine answer (thanks), or the one re-ask of an unreadable one.
     """
-    checkin = services.open_checkin(turn.person, turn.now)
+    if isinstance(turn.open_checkin_id, str):
+        checkin = db.session.get(CheckIn, turn.open_checkin_id)
+    elif turn.open_checkin_id is None:
+        return None
+    else:
+        checkin = services.open_checkin(turn.person, turn.now)
     if checkin is None:
         return None
     level = triage.classify(turn.text, turn.person.language, awaiting_score=True)

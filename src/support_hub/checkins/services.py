@@ -182,21 +182,32 @@ def stop_for_opt_out(person_id: str) -> None:
 # --- answers ---------------------------------------------------------------------------------
 
 
-def open_checkin(person: Person, now: datetime) -> CheckIn | None:
-    """The check-in a reply from this person answers: sent, unanswered, not yet silence."""
-    return db.session.scalar(
+def _open_checkins(person_id: Any, cutoff: Any) -> sa.Select[tuple[CheckIn]]:
+    """Check-ins a reply from this person answers (sent, unanswered, not yet silence), newest."""
+    return (
         sa.select(CheckIn)
         .join(OutboxMessage, OutboxMessage.idempotency_key == CheckIn.outbox_key)
         .where(
-            CheckIn.person_id == person.id,
+            CheckIn.person_id == person_id,
             CheckIn.answered_at.is_(None),
             CheckIn.missed.is_(False),
-            CheckIn.due_at > now - ANSWER_WINDOW,
+            CheckIn.due_at > cutoff,
             OutboxMessage.status == OutboxStatus.SENT,
         )
         .order_by(CheckIn.due_at.desc())
         .limit(1)
     )
+
+
+def open_checkin(person: Person, now: datetime) -> CheckIn | None:
+    """The check-in a reply from this person answers: sent, unanswered, not yet silence."""
+    return db.session.scalar(_open_checkins(person.id, now - ANSWER_WINDOW))
+
+
+def open_checkin_id_of(person_id: Any, answer_cutoff: Any) -> sa.ScalarSelect[str]:
+    """`open_checkin`'s id as a scalar subquery: the webhook reads it with the person, in one
+    statement. `answer_cutoff` is `now - ANSWER_WINDOW` (a bound parameter there)."""
+    return _open_checkins(person_id, answer_cutoff).with_only_columns(CheckIn.id).scalar_subquery()
 
 
 def record_answer(

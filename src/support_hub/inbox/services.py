@@ -24,7 +24,7 @@ import statistics
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
@@ -113,9 +113,8 @@ _FREE_TEXT = frozenset({"triage", "not_understood", "ignored_opted_out", NEEDS_P
 _LEVEL_WORD = {Level.URGENT: "URGENT", Level.ELEVATED: "elevated", Level.ROUTINE: "routine"}
 
 
-def open_alert_for(person_id: str) -> Alert | None:
-    """The person's unresolved alert, if any."""
-    return db.session.scalar(
+def _open_alerts(person_id: Any) -> sa.Select[tuple[Alert]]:
+    return (
         sa.select(Alert)
         .where(Alert.person_id == person_id, Alert.status != AlertStatus.RESOLVED)
         .order_by(Alert.created_at.desc())
@@ -123,11 +122,35 @@ def open_alert_for(person_id: str) -> Alert | None:
     )
 
 
-def _known_to_staff(person_id: str) -> bool:
-    return (
-        db.session.scalar(sa.select(Alert.id).where(Alert.person_id == person_id).limit(1))
-        is not None
-    )
+def open_alert_for(person_id: str) -> Alert | None:
+    """The person's unresolved alert, if any."""
+    return db.session.scalar(_open_alerts(person_id))
+
+
+def _ever_alerted(person_id: Any) -> sa.Exists:
+    return sa.exists().where(Alert.person_id == person_id)
+
+
+@dataclass(frozen=True)
+class StaffContext:
+    """What the inbox needs to know about a texter, read with the person in one statement."""
+
+    open_alert_id: str | None
+    known_to_staff: bool
+
+
+NEW_TEXTER = StaffContext(open_alert_id=None, known_to_staff=False)
+
+
+def staff_context_columns(person_id: Any) -> tuple[sa.ScalarSelect[str], sa.Exists]:
+    """The columns of a `StaffContext`, as subqueries correlated to `person_id`."""
+    open_alert = _open_alerts(person_id).with_only_columns(Alert.id).scalar_subquery()
+    return open_alert, _ever_alerted(person_id)
+
+
+def _staff_context(person_id: str) -> StaffContext:
+    alert_id, known = db.session.execute(sa.select(*staff_context_columns(person_id))).one()
+    return StaffContext(alert_id, bool(known))
 
 
 def raise_alert(
@@ -138,22 +161,29 @@ def raise_alert(
     hub: str,
     now: datetime,
     policy: Policy | None = None,
+    staff: StaffContext | None = None,
 ) -> tuple[str, ...]:
     """Alert staff about this inbound text when it needs a person; returns the replies to send.
 
     Runs in the caller's transaction (no commit): the alert and its pages exist exactly when
-    the message does.
+    the message does. `staff` is what the caller already read about the person (else read here).
     """
     triage = decision.triage
     if triage is None or decision.handled_as not in _FREE_TEXT:
         return decision.replies
-    policy = policy or current_policy()
+    staff = staff or _staff_context(person.id)
     level = triage.level
-    existing = open_alert_for(person.id)
+    needs_person = decision.handled_as == NEEDS_PERSON
+    if (
+        level is Level.ROUTINE
+        and staff.open_alert_id is None
+        and not needs_person
+        and not staff.known_to_staff
+    ):
+        return decision.replies
+    policy = policy or current_policy()
+    existing = db.session.get(Alert, staff.open_alert_id) if staff.open_alert_id else None
     if level is Level.ROUTINE:
-        needs_person = decision.handled_as == NEEDS_PERSON
-        if existing is None and not needs_person and not _known_to_staff(person.id):
-            return decision.replies
         if existing is None:
             kind = "needs_person" if needs_person else "safety_net"
             _new_alert(person, message, level, kind, list(triage.reasons), now, policy)

@@ -7,6 +7,7 @@ webhook's TwiML (Twilio sends them); they are stored on the inbound row before t
 
 from __future__ import annotations
 
+import enum
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -32,15 +33,26 @@ class Decision:
     triage: triage.Triage | None = None
 
 
+class NotRead(enum.Enum):
+    """A fact about the texter the caller has not read yet (the handler reads it if it needs it)."""
+
+    NOT_READ = "not read"
+
+
 @dataclass(frozen=True)
 class Turn:
-    """One inbound text as the handlers see it."""
+    """One inbound text as the handlers see it.
+
+    `open_checkin_id` is the check-in this text may answer, when the caller read it with the
+    person (the webhook does, in one statement); `NotRead.NOT_READ` makes the handler look.
+    """
 
     person: Person
     text: str
     first_contact: bool
     hub: str
     now: datetime
+    open_checkin_id: str | NotRead | None = NotRead.NOT_READ
 
     def say(self, name: str, language: str | None = None, **values: object) -> str:
         return render(name, language or self.person.language, self.hub, **values)
@@ -108,9 +120,17 @@ def _with_welcome(turn: Turn, replies: tuple[str, ...]) -> tuple[str, ...]:
 _DETAIL_CHOICE = re.compile(r"^\s*#?([1-9])\s*[.!)]?\s*$")
 
 
-def respond(person: Person, text: str, *, first_contact: bool, hub: str, now: datetime) -> Decision:
+def respond(
+    person: Person,
+    text: str,
+    *,
+    first_contact: bool,
+    hub: str,
+    now: datetime,
+    open_checkin_id: str | NotRead | None = NotRead.NOT_READ,
+) -> Decision:
     """Decide the answer to one text and apply its changes (the caller commits)."""
-    turn = Turn(person=person, text=text, first_contact=first_contact, hub=hub, now=now)
+    turn = Turn(person, text, first_contact, hub, now, open_checkin_id)
     match = keywords.match(text)
     if match is not None:
         if first_contact and match.language != "en":

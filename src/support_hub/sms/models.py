@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import enum
+import functools
 from datetime import datetime
 from typing import Any
 
@@ -19,8 +20,12 @@ class InvalidPhoneNumber(ValueError):
     """The text is not a phone number we can reach by SMS."""
 
 
+@functools.lru_cache(maxsize=4096)
 def to_e164(raw: str, default_region: str = "US") -> str:
-    """Normalise a phone number to E.164 (`+16175550100`); raise `InvalidPhoneNumber`."""
+    """Normalise a phone number to E.164 (`+16175550100`); raise `InvalidPhoneNumber`.
+
+    Cached: every inbound text parses its From number, and most come from numbers seen before.
+    """
     try:
         parsed = phonenumbers.parse(raw.strip(), default_region)
     except phonenumbers.NumberParseException:

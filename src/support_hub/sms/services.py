@@ -8,6 +8,8 @@ from datetime import datetime
 import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
 
+from support_hub.checkins import services as checkins
+from support_hub.checkins.services import open_checkin_id_of
 from support_hub.db import begin_write, new_id, utcnow
 from support_hub.extensions import db
 from support_hub.inbox import services as inbox
@@ -43,10 +45,48 @@ class InboundResult:
 
 # Statements every inbound text runs, built once (values are bound per call).
 _PERSON_BY_PHONE = sa.select(Person).where(Person.phone == sa.bindparam("phone"))
-_STORED_REPLY = sa.select(InboundMessage.reply).where(
+_STORED = sa.select(InboundMessage.id, InboundMessage.reply).where(
     InboundMessage.message_sid == sa.bindparam("sid")
 )
+# Everything a text needs to know before it is answered, in one round trip: whether this
+# MessageSid was answered before (a replay), the texter, the check-in a reply may answer, their
+# open inbox alert, and whether staff have met them. One row even for a new number (the person
+# columns are then NULL): the outer join hangs them off a constant row.
+_TEXTER = (
+    sa.select(
+        _STORED.with_only_columns(InboundMessage.id).scalar_subquery(),
+        _STORED.with_only_columns(InboundMessage.reply).scalar_subquery(),
+        Person,
+        open_checkin_id_of(Person.id, sa.bindparam("answer_cutoff")),
+        *inbox.staff_context_columns(Person.id),
+    )
+    .select_from(sa.select(sa.literal(1).label("one")).subquery())
+    .outerjoin(Person, Person.phone == sa.bindparam("phone"))
+)
 _INSERT_INBOUND = sa.insert(InboundMessage)
+
+
+@dataclass(frozen=True)
+class _Texter:
+    person: Person
+    is_new: bool
+    open_checkin_id: str | None
+    staff: inbox.StaffContext
+
+
+def _read_texter(sid: str, phone: str, now: datetime) -> tuple[str, ...] | _Texter:
+    """The stored answer when this MessageSid is a replay; else the texter (a new person is
+    added to the session, not flushed)."""
+    stored_id, stored_reply, person, checkin_id, alert_id, known = db.session.execute(
+        _TEXTER, {"sid": sid, "phone": phone, "answer_cutoff": now - checkins.ANSWER_WINDOW}
+    ).one()
+    if stored_id is not None:
+        return tuple(stored_reply or ())
+    if person is not None:
+        return _Texter(person, False, checkin_id, inbox.StaffContext(alert_id, bool(known)))
+    person = Person(id=new_id(), phone=phone, language="en")
+    db.session.add(person)
+    return _Texter(person, True, None, inbox.NEW_TEXTER)
 
 
 def _find_or_add_person(phone: str) -> tuple[Person, bool]:
@@ -59,14 +99,6 @@ def _find_or_add_person(phone: str) -> tuple[Person, bool]:
     person = Person(id=new_id(), phone=phone, language="en")
     db.session.add(person)
     return person, True
-
-
-def _stored_reply(message_sid: str) -> tuple[str, ...] | None:
-    # Only the reply column: a replay check runs on every text and almost never finds a row.
-    row = db.session.connection().execute(_STORED_REPLY, {"sid": message_sid}).first()
-    if row is None:
-        return None
-    return tuple(row.reply or ())
 
 
 def receive_inbound(sms: InboundSms, *, hub: str, now: datetime | None = None) -> InboundResult:
@@ -86,19 +118,26 @@ def receive_inbound(sms: InboundSms, *, hub: str, now: datetime | None = None) -
 
 
 def _receive(sms: InboundSms, hub: str, now: datetime) -> InboundResult:
-    begin_write(db.session)
-    replayed = _stored_reply(sms.message_sid)
-    if replayed is not None:
-        db.session.rollback()
-        return InboundResult(replayed, replayed=True)
     phone = to_e164(sms.from_number)
-    person, is_new = _find_or_add_person(phone)
+    begin_write(db.session)
+    texter = _read_texter(sms.message_sid, phone, now)
+    if not isinstance(texter, _Texter):
+        db.session.rollback()
+        return InboundResult(texter, replayed=True)
+    person, is_new = texter.person, texter.is_new
     if is_new:
         record_consent(person, ConsentKind.OPT_IN, ConsentSource.KEYWORD, sms.body, now=now)
     if person.unreachable:
         # Texting us shows the number takes texts again, whatever an old error said.
         person.unreachable = False
-    decision = conversation.respond(person, sms.body, first_contact=is_new, hub=hub, now=now)
+    decision = conversation.respond(
+        person,
+        sms.body,
+        first_contact=is_new,
+        hub=hub,
+        now=now,
+        open_checkin_id=texter.open_checkin_id,
+    )
     # The message is stored with its answer in the same commit, before the answer leaves (the
     # webhook renders it after this returns). One plain INSERT: the ORM's unit of work for a
     # row nothing reads again cost more than the rest of a plain text's handling. The flush
@@ -126,7 +165,7 @@ def _receive(sms: InboundSms, hub: str, now: datetime) -> InboundResult:
         },
     )
     # --- staff inbox (issue 7): alerts, pages and the safety net, in this same transaction ---
-    replies = inbox.raise_alert(person, message, decision, hub=hub, now=now)
+    replies = inbox.raise_alert(person, message, decision, hub=hub, now=now, staff=texter.staff)
     if replies != decision.replies:
         # The safety net answered instead ("a person will read your message"): store that.
         db.session.execute(
