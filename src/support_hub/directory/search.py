@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import functools
 import math
+import time
 from dataclasses import dataclass, field, replace
 from typing import Any
 
@@ -278,12 +279,28 @@ def first_ring_mi(listings: int, radius_mi: float) -> float:
     return min(radius_mi, max(FIRST_RING_MI, FIRST_RING_MI * scale))
 
 
+# How long one process trusts its count of located listings: it only sizes the first ring (a
+# speed guess, never a correctness matter), and directories grow by hundreds a day at most.
+_LOCATED_COUNT_SECONDS = 60.0
+_located_count: tuple[float, str, int] | None = None  # (monotonic time, database URL, count)
+
+
 def _located_listings() -> int:
-    """About how many locations there are: SQLite's largest rowid (one b-tree step, no scan)."""
-    count = db.session.scalar(
-        sa.select(sa.func.max(sa.literal_column("rowid"))).select_from(Location)
+    """About how many locations there are: SQLite's largest rowid (one b-tree step, no scan),
+    read at most once a minute per process and database."""
+    global _located_count
+    url = str(db.session.get_bind().engine.url)
+    now = time.monotonic()
+    if _located_count is not None:
+        read_at, read_from, count = _located_count
+        if read_from == url and now - read_at < _LOCATED_COUNT_SECONDS:
+            return count
+    count = int(
+        db.session.scalar(sa.select(sa.func.max(sa.literal_column("rowid"))).select_from(Location))
+        or 0
     )
-    return int(count or 0)
+    _located_count = (now, url, count)
+    return count
 
 
 def nearest_in_rings(

@@ -241,13 +241,29 @@ class _Listing:
     when: str | None
 
 
-# Built once: the same three or four rows are read on every text search (ids bound per call).
+# Built once: the same few rows are read on every text search (ids bound per call).
 _IDS = sa.bindparam("ids", expanding=True)
-_NAMES = sa.select(Service.id, Service.name).where(Service.id.in_(_IDS))
-_PHONES = sa.select(Phone.service_id, Phone.number).where(Phone.service_id.in_(_IDS))
-_SCHEDULES = sa.select(
-    Schedule.service_id, Schedule.description, Schedule.opens_at, Schedule.closes_at
-).where(Schedule.service_id.in_(_IDS))
+# Name, first phone and every schedule of each service in one statement: a row per schedule
+# (one or two per listing), the name and phone repeated on each.
+_FIRST_PHONE = (
+    sa.select(Phone.number)
+    .where(Phone.service_id == Service.id)
+    .order_by(Phone.id)
+    .limit(1)
+    .scalar_subquery()
+)
+_LISTING_LINES = (
+    sa.select(
+        Service.id,
+        Service.name,
+        _FIRST_PHONE,
+        Schedule.description,
+        Schedule.opens_at,
+        Schedule.closes_at,
+    )
+    .outerjoin(Schedule, Schedule.service_id == Service.id)
+    .where(Service.id.in_(_IDS))
+)
 _PLACES = (
     sa.select(Location.id, Location.confidential, Address.city)
     .outerjoin(Address, Address.location_id == Location.id)
@@ -256,7 +272,7 @@ _PLACES = (
 
 
 def _listings(service_ids: set[str]) -> dict[str, _Listing]:
-    """Name, first phone and schedule words of each service, in three plain queries.
+    """Name, first phone and schedule words of each service, in one plain query.
 
     A line needs three fields; loading whole listings through the ORM (organization, every
     column, the identity map) was most of a text search's time on the webhook. Plain Core on
@@ -264,18 +280,24 @@ def _listings(service_ids: set[str]) -> dict[str, _Listing]:
     """
     if not service_ids:
         return {}
-    connection = db.session.connection()
-    ids = {"ids": sorted(service_ids)}
-    phones: dict[str, str] = {}
-    for service_id, number in connection.execute(_PHONES, ids):
-        phones.setdefault(service_id, number)
-    schedules: dict[str, list[Any]] = defaultdict(list)
-    for row in connection.execute(_SCHEDULES, ids):
-        schedules[row.service_id].append(row)
+    rows = db.session.connection().execute(_LISTING_LINES, {"ids": sorted(service_ids)})
+    names: dict[str, tuple[str, str | None]] = {}
+    schedules: dict[str, list[_ScheduleRow]] = defaultdict(list)
+    for service_id, name, phone, description, opens_at, closes_at in rows:
+        names[service_id] = (name, phone)
+        # A service without a schedule gives one row of NULLs, which `_when` passes over.
+        schedules[service_id].append(_ScheduleRow(description, opens_at, closes_at))
     return {
-        service_id: _Listing(name, phones.get(service_id), _when(schedules[service_id]))
-        for service_id, name in connection.execute(_NAMES, ids)
+        service_id: _Listing(name, phone, _when(schedules[service_id]))
+        for service_id, (name, phone) in names.items()
     }
+
+
+@dataclass(frozen=True)
+class _ScheduleRow:
+    description: str | None
+    opens_at: str | None
+    closes_at: str | None
 
 
 def _cities(location_ids: set[str]) -> dict[str, tuple[bool, str]]:

@@ -24,6 +24,7 @@ from support_hub.extensions import db
 from support_hub.outbox import delivery
 from support_hub.sms import services
 from support_hub.sms.models import InvalidPhoneNumber
+from support_hub.transactions import begins_its_own_writes
 
 bp = Blueprint("sms_webhook", __name__, url_prefix="/sms")
 log = logging.getLogger(__name__)
@@ -71,6 +72,7 @@ def _required(name: str) -> str:
 
 
 @bp.post("/inbound")
+@begins_its_own_writes  # services.receive_inbound takes the write lock after the checks here
 def inbound() -> Response:
     """Store one inbound text and answer it in TwiML."""
     settings = _settings()
