@@ -5,6 +5,8 @@ from __future__ import annotations
 import csv
 import io
 
+import pytest
+import sqlalchemy as sa
 from flask.testing import FlaskClient
 
 from support_hub.accounts.audit import Actor
@@ -242,6 +244,19 @@ def test_cli_import_dry_run_reports_and_real_run_imports(cli, tmp_path) -> None:
     real = cli.invoke(args=["listings", "import", str(path)])
     assert real.exit_code == 0, real.output
     assert db.session.query(Service).count() == 2
+
+
+@pytest.mark.real_commits
+def test_cli_import_is_committed_for_other_connections_to_see(cli, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    # Seen in the same session, an uncommitted import looked done; this one reads the
+    # database through a connection of its own, as the web server would.
+    path = tmp_path / "listings.csv"
+    path.write_text(csv_text(GOOD, ONLINE), encoding="utf-8")
+    real = cli.invoke(args=["listings", "import", str(path)])
+    assert real.exit_code == 0, real.output
+    db.session.remove()
+    with db.engine.connect() as other:
+        assert other.scalar(sa.select(sa.func.count()).select_from(Service.__table__)) == 2
 
 
 def test_a_file_with_nul_bytes_is_refused(client: FlaskClient, coordinator: User) -> None:

@@ -18,7 +18,7 @@ from pathlib import Path
 import sqlalchemy as sa
 import zipcodes
 
-from support_hub.db import utcnow
+from support_hub.db import DIRECTORY_TABLES, refresh_statistics, utcnow
 from support_hub.directory.models import (
     Audience,
     Category,
@@ -194,4 +194,5 @@ def insert_bench_listings(n: int, *, batch_size: int = 10_000, seed: int = 1) ->
             if batch[key]:
                 db.session.execute(sa.insert(table), batch[key])
         db.session.commit()
+    refresh_statistics(db.session, DIRECTORY_TABLES)
     return n

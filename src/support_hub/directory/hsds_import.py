@@ -20,7 +20,7 @@ from typing import Any
 
 import sqlalchemy as sa
 
-from support_hub.db import Base
+from support_hub.db import BULK_LOAD_ROWS, DIRECTORY_TABLES, Base, refresh_statistics
 from support_hub.directory.hsds import (
     CONFIDENTIAL_TERM,
     SUPPORT_HUB_TAXONOMY_ID,
@@ -1000,6 +1000,9 @@ def import_services(records: Any, *, default_category: Category | None = None) -
             _prune(collector, result)
             _write(collector, result)
         db.session.commit()
+        changed = (result.created, result.updated, result.deleted)
+        if sum(sum(counts.values()) for counts in changed) >= BULK_LOAD_ROWS:
+            refresh_statistics(db.session, DIRECTORY_TABLES)
     except sa.exc.SQLAlchemyError as exc:
         db.session.rollback()
         result.errors.append(

@@ -23,7 +23,7 @@ from sqlalchemy.orm import selectinload
 
 from support_hub.accounts import audit
 from support_hub.accounts.audit import Actor
-from support_hub.db import utcnow
+from support_hub.db import BULK_LOAD_ROWS, DIRECTORY_TABLES, refresh_statistics, utcnow
 from support_hub.directory.models import Location, Service, ServiceAtLocation
 from support_hub.extensions import db
 from support_hub.portal import services
@@ -349,6 +349,8 @@ def commit_import(
         at=now,
     )
     db.session.commit()
+    if report.ok and report.rows >= BULK_LOAD_ROWS:
+        refresh_statistics(db.session, DIRECTORY_TABLES)
     return report
 
 

@@ -8,6 +8,8 @@ import click
 from flask.cli import AppGroup
 
 from support_hub.accounts.audit import Actor
+from support_hub.db import BULK_LOAD_ROWS, DIRECTORY_TABLES, refresh_statistics
+from support_hub.extensions import db
 from support_hub.portal import bulk, places
 
 listings_group = AppGroup("listings", help="Directory listings in bulk.")
@@ -33,5 +35,10 @@ def import_command(csv_path: Path, dry_run: bool) -> None:
     if report.errors:
         click.echo(f"{len(report.errors)} problems in {report.rows} rows; nothing was imported.")
         raise click.exceptions.Exit(1)
+    if not dry_run:
+        # run_import keeps the rows in the session's transaction; the command is its owner.
+        db.session.commit()
+        if report.rows >= BULK_LOAD_ROWS:
+            refresh_statistics(db.session, DIRECTORY_TABLES)
     verb = "Would import" if dry_run else "Imported"
     click.echo(f"{verb} {report.created} new and {report.updated} updated listings.")
