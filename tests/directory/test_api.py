@@ -9,8 +9,10 @@ from referencing import Registry, Resource
 from referencing.jsonschema import DRAFT202012
 
 from support_hub.directory.models import Category, Delivery
+from support_hub.extensions import db
 from tests.directory.conftest import add_listing
 from tests.directory.test_search import HOME, offset
+from tests.sms.test_query_budget import statements
 
 DOC_URI = "urn:support-hub:openapi"
 
@@ -230,3 +232,18 @@ def test_the_schemas_are_strict_enough_to_catch_drift(
     body["results"][0]["category"] = "astrology"
     with pytest.raises(AssertionError):
         check(openapi, "SearchResponse", body)
+
+
+def test_a_page_of_results_loads_its_listings_in_one_statement(client: FlaskClient) -> None:
+    # Twenty results once cost twenty more round trips: each listing's languages loaded one
+    # at a time as the JSON was written (N+1). Whatever a result shows loads with the page.
+    for i in range(20):
+        add_listing(f"Group {i}", *offset(0.2 * (i + 1)), languages=("en", "es"))
+    db.session.commit()
+    with statements() as seen:
+        response = client.get(f"/api/v1/services?lat={HOME[0]}&lng={HOME[1]}&per_page=20")
+    assert response.status_code == 200
+    assert len(response.get_json()["results"]) == 20
+    assert all(hit["languages"] == ["en", "es"] for hit in response.get_json()["results"])
+    assert not [s for s in seen if s.startswith("SELECT language")], seen
+    assert len(seen) <= 6, seen  # rings (SQLite) or the nearest query, online options, the page
