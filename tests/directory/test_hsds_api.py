@@ -219,6 +219,55 @@ def test_pages_are_numbered_from_one_and_past_the_end_is_empty(
     assert beyond["empty"] is True and beyond["contents"] == [] and beyond["last_page"] is True
 
 
+@pytest.fixture
+def large_totals_from_ten(monkeypatch: pytest.MonkeyPatch) -> Any:
+    """Treat ten services as a "large" directory whose totals may be kept a minute."""
+    monkeypatch.setattr(hsds_queries, "CACHED_TOTAL_FROM", 10)
+    hsds_queries._totals.clear()
+    yield
+    hsds_queries._totals.clear()
+
+
+def test_large_totals_are_kept_a_minute_and_small_ones_counted_each_time(
+    client: FlaskClient,
+    directory: Directory,
+    large_totals_from_ten: Any,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    total = len(directory.public_ids)
+    assert total >= 10
+    assert get_json(client, "/hsds/services?per_page=1")["total_items"] == total
+    returning = db.session.get(Service, directory.inactive_id)
+    assert returning is not None
+    returning.status = ServiceStatus.ACTIVE
+    db.session.commit()
+    # Large: the same question within the minute gets the same total, without a count.
+    assert get_json(client, "/hsds/services?per_page=1")["total_items"] == total
+    monkeypatch.setattr(hsds_queries, "CACHED_TOTAL_SECONDS", 0.0)  # the minute has passed
+    assert get_json(client, "/hsds/services?per_page=1")["total_items"] == total + 1
+    # Small totals (an organization with a few services) are exact at once.
+    counts = db.session.execute(
+        sa.select(Service.organization_id, sa.func.count())
+        .where(Service.status == ServiceStatus.ACTIVE, Service.archived_at.is_(None))
+        .group_by(Service.organization_id)
+    ).all()
+    org = min(counts, key=lambda row: row[1])[0]
+    assert dict(counts)[org] < 10, counts
+    before = get_json(client, f"/hsds/services?organization_id={org}")["total_items"]
+    leaving = db.session.scalars(
+        sa.select(Service).where(
+            Service.organization_id == org,
+            Service.status == ServiceStatus.ACTIVE,
+            Service.archived_at.is_(None),
+        )
+    ).first()
+    assert leaving is not None
+    leaving.status = ServiceStatus.INACTIVE
+    db.session.commit()
+    monkeypatch.setattr(hsds_queries, "CACHED_TOTAL_SECONDS", 60.0)
+    assert get_json(client, f"/hsds/services?organization_id={org}")["total_items"] == before - 1
+
+
 def test_filters_by_our_taxonomy_term(client: FlaskClient, directory: Directory) -> None:
     term = hsds.vocabulary_term_for(Category.SUPPORT_GROUP)
     found = set(all_ids(client, f"/hsds/services?taxonomy_term_id={term.id}"))

@@ -10,6 +10,7 @@ everything, and walked in index order (`ix_service_status_archived_at_id`) at an
 from __future__ import annotations
 
 import math
+import time
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -214,10 +215,36 @@ def service_conditions(
     return conditions
 
 
+# Counting a million services takes PostgreSQL 100 ms or more, and a crawler asks on every page.
+# Totals that large are kept for a minute in each process (a directory grows by hundreds of
+# listings a day, not thousands a minute); smaller ones are counted exactly every time.
+CACHED_TOTAL_FROM = 10_000
+CACHED_TOTAL_SECONDS = 60.0
+_totals: dict[tuple[str, str, str], tuple[float, int]] = {}
+
+
+def _count(statement: sa.Select[Any]) -> int:
+    """How many rows `statement` gives (see CACHED_TOTAL_FROM for when it may be a minute old)."""
+    counting = sa.select(sa.func.count()).select_from(statement.subquery())
+    bind = db.session.get_bind()
+    compiled = counting.compile(bind=bind)
+    key = (str(bind.engine.url), str(compiled), repr(sorted(compiled.params.items())))
+    now = time.monotonic()
+    kept = _totals.get(key)
+    if kept is not None and now - kept[0] < CACHED_TOTAL_SECONDS:
+        return kept[1]
+    total = db.session.scalar(counting) or 0
+    if total >= CACHED_TOTAL_FROM:
+        if len(_totals) >= 1000:  # many different filters: start again rather than grow
+            _totals.clear()
+        _totals[key] = (now, total)
+    return total
+
+
 def _page_of_ids(
     statement: sa.Select[Any], order_by: Sequence[Any], request: PageRequest
 ) -> tuple[int, list[str]]:
-    total = db.session.scalar(sa.select(sa.func.count()).select_from(statement.subquery())) or 0
+    total = _count(statement)
     ids = list(
         db.session.scalars(
             statement.order_by(*order_by).limit(request.per_page).offset(request.offset)
@@ -252,7 +279,7 @@ def list_services(
     """A page of public services: list shape, fully nested (`full`), or id + last_modified."""
     conditions = service_conditions(filters)
     if minimal:
-        total = db.session.scalar(sa.select(sa.func.count(Service.id)).where(*conditions)) or 0
+        total = _count(sa.select(Service.id).where(*conditions))
         rows = db.session.execute(
             sa.select(Service.id, Service.last_modified)
             .where(*conditions)
@@ -579,7 +606,7 @@ def _fixed_then_rows(
     to_record: Callable[[Any], dict[str, Any]],
 ) -> Page:
     """Paginate our in-code records followed by database rows, as one list."""
-    count = db.session.scalar(sa.select(sa.func.count()).select_from(statement.subquery())) or 0
+    count = _count(statement)
     contents = fixed[request.offset : request.offset + request.per_page]
     room = request.per_page - len(contents)
     if room > 0:
