@@ -156,16 +156,57 @@ _EN_THIRD = (
     r"she|he|shes|hes|mom|mum|dad|husband|wife|partner|mother|father|they|theyre|grandma|"
     r"grandpa|son|daughter|sister|brother"
 )
+# "take all my pills with breakfast like the nurse said" is adherence, not an overdose.
+_AS_PRESCRIBED = (
+    r"(?! (?:\w+ )?(?:with|at|after|before) (?:breakfast|lunch|dinner|food|meals?|water|bedtime|"
+    r"night)| (?:like|as) (?:the|my) (?:nurse|doctor|pharmacist|oncologist)| as prescribed|"
+    r" on time)"
+)
 _NOT_A_BLOOD_TEST = r"blood(?! (?:counts?|work|tests?|pressure|sugar|draws?|thinners?|type|results|"
 _NOT_A_BLOOD_TEST += r"levels|cells|clots?|transfusion))"
 
 _EN_FAMILIES = (
     Rule(
         "self_harm",
+        "self-harm signs (at a place of danger, means in hand, last words)",
+        (
+            r"(?:im|i am|standing|sitting|up|here) (?:\w+ )?(?:on|at|in) (?:the |a |my )?"
+            r"(?:edge of (?:the |a )?)?(?:roof|rooftop|bridge|ledge|cliff|tracks|train tracks|"
+            r"overpass|railing)(?= \.|$| ,| right now| now| tonight| again| and)",
+            r"(?:have|holding|hold|got|with|is|its) (?:the |a |my )?(?:\w+ )?(?:"
+            + _EN_MEANS
+            + r") "
+            r"(?:in my hands?|to my (?:head|wrist|throat|chest)|in front of me|on my lap)",
+            r"(?:this is|this will be|here is|heres) my (?:last|final) (?:text|message|msg|words)"
+            r"(?! (?:for|before|till|until|of the))|"
+            r"tell (?:my|the) (?:\w+ )?(?:kids|children|family|husband|wife|daughter|son|mom|"
+            r"girls|boys) (?:that )?i (?:love|loved) (?:them|him|her)"
+            r"(?= \.|$| ,| and| im sorry| for me| goodbye| always| so much)",
+            r"(?:wont|not going to|wont be|will not) be (?:a )?(?:problem|burden|bother|trouble) "
+            r"(?:\w+ ){0,3}(?:much longer|for long|any ?more|any longer|soon)",
+            r"(?:relieved|happier|easier|lighter|freer|fine|better) (?:\w+ ){0,2}if (?:i|she|he) "
+            r"(?:was|were|wasnt|werent|died|disappeared|just died|just disappeared)"
+            r"(?: gone| dead| here| around)?(?= \.|$| ,| and| for good| forever)",
+            r"(?:only|no other|the|a|any) way out (?:\w+ ){0,2}(?:is )?(?:dying|death|to die|"
+            r"suicide|"
+            r"ending it)",
+        ),
+    ),
+    Rule(
+        "self_harm",
         "self-harm intent (intent + act + self)",
         (
             slots(_EN_INTENT_TO + "|" + _EN_INTENT_I, _EN_HARM, _EN_SELF, gap=1),
             slots(_EN_INTENT_ING, _EN_HARM_ING, _EN_SELF, gap=1),
+            # Self-injury as a habit: "been burning myself", "keep hitting myself".
+            slots(
+                r"been|keep|kept|started|start|still|again|caught (?:her|him)",
+                _EN_HARM_ING + r"|hitting|punching|scratching|banging|biting|choking|strangling",
+                _EN_SELF,
+            ),
+            r"(?:burn|cut|hit|scratch|punch|bang|stabb?)\w* (?:my|her|him)self (?:\w+ ){0,2}"
+            r"(?:on purpose|with (?:a |the )?(?:cigarettes?|lighters?|matches|razors?|blades?|"
+            r"knife|scissors|glass))",
             slots(_EN_WISH_TO, _EN_DIE),
             slots(_EN_INTENT_ING, _EN_DYING),
         ),
@@ -212,7 +253,11 @@ _EN_FAMILIES = (
                 r"(?:of )?(?:my |her |his |the |a |those |these )?(?:bottle of |\w+ )?(?:"
                 + _EN_MEANS
                 + ")",
-            ),
+            )
+            + _AS_PRESCRIBED,
+            r"(?:took|taken|swallowed|downed|take|swallow) (?:like |about |around |over |maybe )?"
+            r"(?:[1-9]\d|\d{3}|ten|twelve|fifteen|twenty|thirty|forty|fifty|a hundred) "
+            r"(?:of )?(?:my |her |his |the |those )?(?:\w+ )?(?:" + _EN_MEANS + ")",
             slots(
                 r"staring|stare|stared|looking|look|looked|keep looking",
                 r"at",
@@ -241,16 +286,22 @@ _EN_FAMILIES = (
             r"not (?:going to|gonna) be (?:around|here) (?:much )?(?:longer|tomorrow) "
             r"(?:, )?(?:\w+ ){0,4}"
             r"(?:made sure|decided|my choice|my decision|taking care of it)",
-            r"(?:wish|hope|hoping|pray\w*) (?:\w+ ){0,2}i (?:would |could |will |just |can )?"
+            r"(?:wish|hope|hoping|pray\w*) (?:\w+ ){0,2}(?:i|id) (?:would |could |will |just |"
+            r"can )?"
             r"(?:die(?! (?:at|peacefully|surrounded|before|after|with|comfortably|at home))|"
             r"be dead|not wake up|dont wake up|never wake up)",
+            r"make (?:it|this|everything|it all|the pain|all of it) (?:\w+ )?stop (?:permanently|"
+            r"for good|forever|for ever)|(?:end|stop) (?:it|this|everything) permanently",
+            r"(?:going to|gonna|want to|will|ill|might|plan to|thinking of|thinking about) "
+            r"(?:just )?(?:help (?:it|things|this) along|speed (?:it|things|this) up|"
+            r"hurry (?:it|things|this) (?:up|along))",
         ),
     ),
     Rule(
         "medical",
         "medical emergency (seizure, unresponsive, fainting)",
         (
-            r"(?:having|had|has|another|in) a (?:fit(?! of)|seizure)|"
+            r"(?:having|had|has|another|in) a fit(?! of| when| because| about| over| at)|"
             r"(?:shaking|jerking|twitching|convulsing|thrashing) (?:\w+ ){0,2}(?:all over|"
             r"uncontrollably|and wont|and cant|and not|for \w+ minutes|non ?stop)"
             r"(?! (?:with|from) (?:excitement|laughter|joy|cold|nerves))|"
@@ -258,6 +309,9 @@ _EN_FAMILIES = (
             r"(?:" + _EN_THIRD + r") (?:is |are |just |still )?(?:not|isnt|wont|arent|doesnt|"
             r"didnt|hasnt) (?:\w+ )?(?:waking up|wake up|responding|respond|rousable)"
             r"(?= \.|$| ,| and| when| at all| no matter| even)",
+            r"(?:" + _EN_THIRD + r") (?:is |isnt |has )?(?:not|stopped) moving"
+            r"(?= \.|$| ,| and| at all| anymore)|"
+            r"(?:fell|collapsed|went down|dropped) (?:\w+ ){0,4}(?:not moving|wont move)|"
             r"(?:going to|about to|gonna|might|could) (?:pass out|faint|black out|collapse)"
             r"(?! (?:from|of) (?:laugh|boredom|excitement|happiness))|"
             r"keeps? (?:fainting|passing out)",
@@ -272,6 +326,10 @@ _EN_FAMILIES = (
             r"(?:squeez\w*|crush\w*|tight\w*|pressure|heav\w*|pain\w*|hurt\w*|ache|aching|vice)",
             r"(?:squeez\w*|crush\w*|tightness|pressure|heaviness|stabbing pain|sharp pain|pain) "
             r"(?:\w+ ){0,3}(?:in|on|across|through) (?:my|her|his|the) chest",
+            r"clutch\w* (?:at )?(?:my|her|his|the) chest|(?:grey|gray|pale|ashen|clammy) "
+            r"(?:and|,) (?:sweaty|clammy|sweating|cold)|"
+            r"(?:feel like im|im|i am|she is|shes|he is|hes) suffocating|suffocating (?:to death|"
+            r"right now)|cant get (?:enough )?oxygen",
             r"(?:heart|pulse) (?:is |keeps )?(?:racing|pounding|beating (?:so |really )?fast|"
             r"skipping|fluttering) (?:\w+ ){0,8}(?:pass out|faint\w*|black out|dizz\w*|"
             r"collapse|cant breathe|chest)",
@@ -301,6 +359,10 @@ _EN_FAMILIES = (
             r"drowsy|sleepy|passed out|slurr\w*|out of it)",
             r"wors[te] (?:headache|head pain) (?:of|in) (?:my|her|his) (?:entire |whole )?life"
             r"(?! (?:\w+ ){0,3}(?:on and off|off and on|comes and goes))|"
+            r"(?:vision|sight|eye|eyes) (?:\w+ ){0,2}(?:went|going|gone|turned) (?:black|dark|"
+            r"dim|blank)(?: \w+){0,4} (?:sudden\w*|all of a sudden)|sudden\w* (?:\w+ ){0,3}"
+            r"(?:went blind|lost (?:my |her |his |the )?(?:vision|sight)|cant see)|"
+            r"(?:went|going|gone) blind",
             r"thunderclap|(?:headache|head pain) (?:\w+ ){0,4}(?:all of a sudden|out of nowhere|"
             r"came on (?:suddenly|fast|like))|sudden\w* (?:\w+ ){0,3}(?:headache|head pain)",
             r"(?:doesnt|didnt|does not) (?:know|recogni[sz]e) (?:what (?:year|day|month) it is|"
@@ -351,7 +413,7 @@ _ES_FAMILIES = (
             r"la pierna|otra vez)",
             r"(?:no|ya no) quiero (?:estar|seguir) (?:en este mundo|"
             r"aqui(?= \.|$| ,| ya| mas| nunca)|viv[oa]|con vida|en esta vida|existiendo)|"
-            r"no quiero existir",
+            r"no quiero existir|(?:cansad[oa]|hart[oa]) de vivir",
             r"(?:pastillas|pildoras|medicinas|medicamentos|morfina) (?:\w+ ){0,1}(?:guardad\w*|"
             r"escondid\w*|juntad\w*|acumulad\w*|ahorrad\w*|contad\w*)",
             r"(?:me )?(?:tome|trague|tomo|tomando) (?:todo|todas|todos|un frasco|el frasco|"
@@ -359,8 +421,14 @@ _ES_FAMILIES = (
             r"(?:dosis|cantidad) (?:\w+ ){0,2}(?:letal|mortal)|cuantas (?:\w+ ){0,2}"
             r"(?:para morir|se necesitan para)",
             r"(?:estarian|estaria|serian|seria|vivirian) (?:mejor|mas felices|mas tranquil\w*) "
-            r"(?:sin mi|si (?:yo )?(?:no estuviera|me muero|me muriera|desapareciera|"
+            r"(?:para (?:todos|ellos|ellas|mi familia|mis hijos) )?(?:sin mi|"
+            r"si (?:yo )?(?:no estuviera|me muero|me muriera|desapareciera|"
             r"no existiera))",
+            r"estoy (?:en|arriba de|sobre|en la orilla de) (?:el|la) (?:puente|azotea|techo|orilla|"
+            r"vias|cornisa|barandal)(?= \.|$| ,| ahora| ya)",
+            r"(?:tengo|con) (?:la|el|las|mi|mis) (?:" + _ES_MEANS + r") (?:en la mano|en las manos|"
+            r"enfrente|en la cabeza)|(?:este|es) (?:es )?mi ultimo mensaje|"
+            r"diles? a mis (?:hijos|hijas|nietos) que los quiero",
             r"(?:ir|irme|estar) con (?:el|ella|mi \w+) (?:en el cielo|al cielo)|"
             r"(?:reunirme|juntarme) con (?:el|ella|mi \w+)",
         ),
@@ -373,6 +441,8 @@ _ES_FAMILIES = (
             r"sacudiendose)|(?:le|me) (?:dio|esta dando) (?:un|una) (?:ataque|convulsion)|"
             r"ojos (?:en )?blanco",
             r"cara (?:\w+ ){0,2}(?:torcida|caida|chueca|ladeada|paralizada)|"
+            r"(?:se le|se me) (?:durmio|adormecio|cayo|paralizo) (?:\w+ ){0,2}(?:cara|brazo|pierna|"
+            r"cuerpo)|un lado (?:de la cara|del cuerpo)|no siento (?:las|mis) piernas|"
             r"boca (?:\w+ ){0,2}(?:torcida|chueca|caida|de lado)",
             r"(?:sangr\w*) (?:\w+ ){0,1}(?:mucho|demasiado|sin parar|a chorros|y no para)|"
             r"no (?:para|deja|paro|dejo) de sangrar|(?:vomit\w*|escup\w*|devolv\w*) sangre|"
@@ -419,7 +489,8 @@ ENGLISH = Lexicon(
                 r"(?:tired|sick) of (?:living|being alive|life|existing)",
                 r"(?:want|need|wish) (?:this|it|everything|all this|it all) to be over "
                 r"(?:for good|forever|for ever)",
-                r"(?:take|swallow|taking|swallowing) (?:everything|all of it|every pill|"
+                r"(?:take|swallow|taking|swallowing|took|swallowed|taken) (?:everything|all of it|"
+                r"every pill|"
                 r"the whole bottle|whatever is) (?:in|from) (?:the|my) (?:\w+ )?(?:cabinet|bottle|"
                 r"drawer|box)|"
                 r"(?:take|swallow) (?:everything|all (?:my|the) (?:pills|meds)) tonight",
@@ -481,7 +552,7 @@ ENGLISH = Lexicon(
                 r"so i have enough(?= \.|$| ,| when| to| for)",
                 r"(?:took|taken|swallowed|take) (?:all|all of|a bunch of|a handful of|the rest of|"
                 r"too many of|too many) (?:my |her |his |the )?(?:pills|meds|medications?|"
-                r"tablets|oxy\w*|morphine|painkillers|sleeping pills)",
+                r"tablets|oxy\w*|morphine|painkillers|sleeping pills)" + _AS_PRESCRIBED,
                 r"swallowed (?:a|the|an entire|a whole|the whole) (?:whole )?bottle",
                 r"overdos\w*(?! (?:deaths|awareness|prevention|crisis|epidemic|statistics))|od",
                 r"jump\w* (?:off|from|in front of) (?:a |the |my )?(?:\w+ )?"
@@ -511,7 +582,9 @@ ENGLISH = Lexicon(
                 r"chest (?:pains?|hurts|is hurting|tightness|pressure|is tight|feels tight)",
                 r"(?:pain|pressure|tightness) in (?:my|her|his|the) chest",
                 r"(?<!gave me a )(?<!give me a )(?<!have a )heart attack",
-                r"seizures?|seizing(?! the)|convuls\w*",
+                r"(?<!cat had a )(?<!dog had a )(?<!cat has )(?<!dog has )seizures?|"
+                r"seizing(?! the)|"
+                r"convuls\w*",
                 r"collapsed|(?:isnt|is not|not|stopped|wasnt) breathing|"
                 r"cant get (?:any |enough )?air|not getting (?:any |enough )?air|"
                 r"found (?:me|her|him) (?:\w+ )?(?:on the floor|unconscious|collapsed|passed out)|"
@@ -530,9 +603,10 @@ ENGLISH = Lexicon(
                 r"all of a sudden (?:\w+ ){0,5}(?:weak\w*|numb\w*|cant|slur\w*|confus\w*|"
                 r"talking nonsense|droop\w*)",
                 r"(?:weak\w*|numb\w*) (?:\w+ ){0,4}(?:came on )?sudden\w*",
-                r"cant (?:move|feel) (?:my|her|his) (?:left |right )?(?:arm|leg|side|face|hand)",
+                r"cant (?:move|feel) (?:my|her|his) (?:left |right )?(?:arms?|legs?|side|face|"
+                r"hands?|feet)",
                 r"slurr\w*|slurs? (?:her|his|my) words|face (?:\w+ ){0,2}droop\w*|droopy|"
-                r"one side of (?:my|her|his) face",
+                r"one side of (?:my|her|his) (?:face|body|mouth)",
                 r"(?:very|really|extremely|severely|so|super|totally|badly) confused"
                 r"(?! (?:about|by|with|why|what|how|which|when|as to|on))|"
                 r"severe confusion|doesnt know where (?:she|he|i) (?:is|am)|"
@@ -611,7 +685,8 @@ ENGLISH = Lexicon(
             "symptom",
             "symptom (liver)",
             (
-                r"yellow (?:eyes|skin)|(?:eyes|skin) (?:\w+ ){0,4}yellow\w*|jaundic\w*|"
+                r"yellow\w* (?:\w+ ){0,3}(?:eyes|skin)|(?:eyes|skin) (?:\w+ ){0,4}yellow\w*|"
+                r"jaundic\w*|"
                 r"(?:turning|turned|going|looks?|looking) (?:\w+ ){0,2}yellow",
                 r"(?:stomach|belly|abdominal|abdomen|tummy|gut) (?:pain|ache|hurts|is hurting|"
                 r"is swollen|swollen|swelling|is bloated)|(?:pain|ache) (?:in|on) (?:my|her|his|"
@@ -687,8 +762,12 @@ ENGLISH = Lexicon(
                 r"(?:so|really|very|feeling|feel|been) (?:down|low|blue)"
                 r"(?! (?:to|the|from|here|there|on))|"
                 r"nothing (?:helps|matters)|(?:no|lost all) (?:joy|interest)|"
-                r"(?:tired|sick|weary) of (?:all of )?(?:this|it all|everything|fighting|the fight)"
-                r"(?= \.|$| ,| and| but| so)|nothing (?:ever )?(?:gets|is getting|will get) better",
+                r"(?:tired|sick|weary) of (?:all of )?(?:this|it all|everything)"
+                r"(?= \.|$| ,| and| but| so)|(?:tired|sick|weary) of (?:fighting|the fight|"
+                r"being sick)|"
+                r"nothing (?:ever )?(?:gets|is getting|will get) better|"
+                r"(?:wonder|wondering|dont know|dont see|cant see) (?:\w+ ){0,2}(?:what the point|"
+                r"the point of|whats the point|why i (?:bother|keep going|keep fighting))",
                 r"(?:feel|feeling) like (?:im )?drowning|(?:dont|cant) enjoy anything|"
                 r"(?:hard|rough|tough|difficult) time (?:emotionally|mentally|coping)|"
                 r"having a (?:really |very |so )?(?:hard|rough|tough) time|pointless|meaningless",
@@ -729,7 +808,8 @@ ENGLISH = Lexicon(
             "emotional",
             "words of death, despair or a plea for help (safety net)",
             (
-                r"die(?! for| laughing| hard)|dying(?! (?:to|for|of laughter|of laughing|laughing|"
+                r"die(?! for| laughing| hard| someday| one day| eventually| of old age)|"
+                r"dying(?! (?:to|for|of laughter|of laughing|laughing|"
                 r"of boredom|here))|(?<!to )death(?! of me)|"
                 r"kill(?! for| it| time| me| to)|killing(?! it| time| me)",
                 r"(?:want to|ready to|about to|going to|just|i) give up(?= \.|$| ,)|"
@@ -762,6 +842,7 @@ ENGLISH = Lexicon(
         r"made sure of (?:that|it)|(?:ive|i have) made sure|im ready(?= \.|$| ,)|"
         r"(?:its|it is) time(?= \.|$| ,)|rather (?:be )?(?:die|dead)|done fighting|"
         r"not (?:going to|gonna) be (?:around|here) (?:much )?(?:longer|tomorrow)",
+        r"nothing left (?:for me|to live for)|noone left",
     ),
     plan_or_means=(
         r"(?:have|got|made|making) a plan",
@@ -772,6 +853,8 @@ ENGLISH = Lexicon(
         r"rifle|shotgun|knife|razor|blade",
         r"(?:letters?|notes?) (?:to|for) (?:everyone|my (?:\w+ )?(?:kids|family|children|"
         r"husband|wife|daughter|son))|affairs in order|said (?:my )?goodbyes?",
+        r"(?:go |going to |gonna )?be with (?:my )?(?:son|daughter|husband|wife|mom|mother|dad|"
+        r"father|baby|him|her)(?: again| soon| now| in heaven| tonight)?",
     ),
     caring_for=(
         r"caring for|care of|care for|taking care|look\w* after|caregiv\w*|carer",
@@ -1201,11 +1284,12 @@ SPANISH = Lexicon(
                 r"(?:juntando|guardando|acumulando|ahorrando|guardado|juntado) "
                 r"(?:\w+ ){0,1}(?:pastillas|pildoras|medicinas|medicamentos)",
                 r"dormir(?:me)? y no despertar",
-                r"no (?:tiene|le encuentro|encuentro) sentido (?:seguir viviendo|la vida|a la vida|"
-                r"vivir|seguir)",
+                r"no (?:tiene|le encuentro|encuentro|le veo|veo|hay) (?:ningun )?sentido "
+                r"(?:seguir viviendo|la vida|a la vida|vivir|a vivir|seguir|a seguir|en vivir)",
                 r"no tengo (?:razones|razon|motivos?) para vivir",
                 r"quiero que todo (?:se )?(?:acabe|termine)",
-                r"(?:me )?despedi de todos|esto es un adios",
+                r"(?:me )?despedi de todos|esto es un adios|"
+                r"(?:esta noche|hoy|manana) (?:se acaba|termina|acabo con) todo",
                 r"regalando mis cosas",
                 r"tirarme (?:del|de un|de la|al|a las|por la|por el|por una|a un|a una) \w+",
             ),
@@ -1322,7 +1406,8 @@ SPANISH = Lexicon(
                 r"deprimid[oa]|depresion|sin esperanza|desesperanza|desesperad[oa]",
                 r"ansiedad|ansios[oa]|panico|angustiad[oa]",
                 r"(?:me siento|estoy|me quede) (?:muy |tan )?(?:sol[oa]|aislad[oa])|soledad",
-                r"no aguanto (?:mas|esto)|ya no puedo mas|no puedo mas|no vale la pena",
+                r"no aguanto (?:mas|esto)|ya no puedo mas|no puedo mas|no vale la pena|"
+                r"(?:cansad[oa]|hart[oa]) de (?:todo|luchar|esto|estar enferm[oa])",
                 r"(?:muy|tan) triste|tristeza",
                 r"(?:una|soy un[oa]?) carga",
                 r"no estoy bien|nadie me entiende|abrumad[oa]|siento que me muero|"
@@ -1378,7 +1463,7 @@ SPANISH = Lexicon(
         r"list[oa] para irme|ya lo decidi|ya tome la decision|ya no voy a estar",
     ),
     plan_or_means=(
-        r"tengo un plan|pistola|arma|cuerda|puente|adios|todas (?:las|mis) pastillas",
+        r"tengo un plan|pistola|arma|cuerda|puente|adios|todas (?:las|mis) pastillas|despedi de",
         r"cartas? (?:para|a) (?:mis|mi|todos)|(?:escribi|deje) (?:unas |las )?cartas|"
         r"(?:pastillas|pildoras) (?:\w+ ){0,2}(?:guardad\w*|juntad\w*)",
     ),
