@@ -514,9 +514,10 @@ def classify(text: str, language: str = "en", awaiting_score: bool = False) -> T
     if result.level is Level.URGENT:
         return result
     learned = net.load()
-    if learned is None:
+    norm = normalise(text or "")
+    if learned is None or sum(w.isalpha() for w in norm.split()) < net.MIN_WORDS:
         return result
-    return _raise_by_net(result, normalise(text or ""), learned)
+    return _raise_by_net(result, norm, learned)
 
 
 def _raise_by_net(result: Triage, norm: str, learned: net.Net) -> Triage:

@@ -148,6 +148,13 @@ _EN_MEANS = (
     r"fentanyl|dilaudid|hydrocodone|painkillers|sleeping pills|xanax|gun|pistol|rifle|"
     r"shotgun|bullets?|rope|noose|belt|knife|knives|blade|razor|razors"
 )
+# Medicines people hoard or take all at once; "saving my insulin" is hoarding as much as pills.
+_EN_DRUGS = (
+    r"pills|meds|medications?|medicines?|tablets|oxy\w*|morphine|fentanyl|patches|insulin|"
+    r"painkillers|pain pills|sleeping pills|xanax|ativan|lorazepam|ambien|tylenol|opioids|"
+    r"hydrocodone|dilaudid|norco|percocet|vicodin|tramadol|valium"
+)
+_EN_MEANS += "|" + _EN_DRUGS
 _EN_ALIVE = (
     r"be alive|being alive|being here|live|living|keep going|keep living|go on|going on|"
     r"carry on|carrying on|exist|existing|stay alive|staying alive|wake up|waking up"
@@ -290,6 +297,9 @@ _EN_FAMILIES = (
             r"can )?"
             r"(?:die(?! (?:at|peacefully|surrounded|before|after|with|comfortably|at home))|"
             r"be dead|not wake up|dont wake up|never wake up)",
+            r"(?:get|find|have|be at) (?:some |my |eternal |final )?(?:peace|rest) "
+            r"(?:, )?(?:\w+ ){0,2}"
+            r"(?:for good|forever|permanently)",
             r"make (?:it|this|everything|it all|the pain|all of it) (?:\w+ )?stop (?:permanently|"
             r"for good|forever|for ever)|(?:end|stop) (?:it|this|everything) permanently",
             r"(?:going to|gonna|want to|will|ill|might|plan to|thinking of|thinking about) "
@@ -542,8 +552,9 @@ ENGLISH = Lexicon(
                 r"hiding|hid|"
                 r"(?:putting|put|setting|set|keeping|kept|squirrel\w*) (?:aside|away|back)) "
                 r"(?:up )?"
-                r"(?:my |all my |her |his |some )?(?:pills|meds|medications?|tablets|oxy\w*|"
-                r"morphine|painkillers|pain pills|sleeping pills)",
+                r"(?:my |all my |her |his |some |the )?(?:\w+ )?(?:" + _EN_DRUGS + ")"
+                r"(?! (?:\w+ )?for (?:the|my|a|our) (?:trip|weekend|flight|vacation|holiday|travel|"
+                r"visit|cruise|drive)| for travel)",
                 r"how many (?:\w+ ){0,3}(?:pills|meds|tablets) (?:\w+ ){0,3}"
                 r"(?:would it take|it takes|does it take|it would take|to die|would kill|"
                 r"to overdose|is lethal|is deadly)",
@@ -850,6 +861,7 @@ ENGLISH = Lexicon(
         r"goodbye|good bye|bye forever",
         r"(?:all|enough|the rest of) (?:my |the )?(?:pills|meds|tablets)",
         r"bottle of (?:\w+ )?(?:pills|meds|tablets)|(?:pills|meds) (?:\w+ ){0,2}next to me|"
+        r"(?:pills|meds|tablets) (?:are |is )?(?:on the table|in front of me|out|here|all out)|"
         r"rifle|shotgun|knife|razor|blade",
         r"(?:letters?|notes?) (?:to|for) (?:everyone|my (?:\w+ )?(?:kids|family|children|"
         r"husband|wife|daughter|son))|affairs in order|said (?:my )?goodbyes?",

@@ -24,9 +24,13 @@ WEIGHTS_PATH = Path(__file__).with_name("data") / "net_weights.json"
 BUCKETS = 1 << 20  # hashed feature space; only the features seen in training carry a weight
 
 
+MIN_WORDS = 2  # one word is too little evidence for a model: "yes", "seis", "help" are rules'
+
+
 def features(norm: str) -> list[int]:
     """The hashed feature indices of one normalised text (no repeats)."""
-    words = [w for w in norm.split() if w not in (",", ".")]
+    # Numbers are the rules' business: whether "7" is a score depends on a pending check-in.
+    words = [w for w in norm.split() if w.isalpha()]
     grams: set[str] = set()
     for i, word in enumerate(words):
         grams.add("w:" + word)
