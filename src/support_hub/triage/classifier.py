@@ -17,6 +17,10 @@ Order of decisions (DESIGN §7 and issue 7; where they are silent, the choice is
 4. Safety nets: words of death, despair, a plea for help or pain that no specific rule understood
    make a message ELEVATED, never ROUTINE (held-out rounds showed the lists miss new phrasings).
 5. Everything else is ROUTINE; a score of 0-3 is given as the reason when there is one.
+6. Last, the learned net (net.py) may RAISE what the rules gave, never lower it: to URGENT when its
+   urgent score passes its threshold (the reply is chosen by its self-harm score, both replies
+   when it cannot tell), or a ROUTINE message to ELEVATED (kind "learned"). Its score is the
+   first reason. It ignores numbers and one-word texts: those are the rules' alone.
 
 Laughter ("laughed so hard I couldn't breathe", "jajaja") cancels breathing words and emotional
 words in its sentence, never words of self-harm: "I want to die lol" is urgent, and a person
