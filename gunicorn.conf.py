@@ -11,10 +11,12 @@ threads = 4
 
 
 def post_worker_init(worker: Any) -> None:
-    """Build the offline gazetteer before this worker takes its first request.
+    """Build the offline gazetteer and load the triage's weights before the first request.
 
-    Otherwise the first text or search each worker answers waits one to two seconds for it.
+    Otherwise the first text or search each worker answers waits one to two seconds for them.
     """
     from support_hub.directory.geocode import warm_up
+    from support_hub.triage import classify
 
     worker.log.info(warm_up())
+    classify("warming up the triage")  # compiles the word lists and loads the learned net

@@ -16,6 +16,8 @@ from support_hub.outbox.worker import Worker
 from support_hub.sms.gateway import ConsoleGateway
 from support_hub.sms.messages import TEXTS, fit, render, segments
 from support_hub.sms.models import ConsentKind, ConsentSource, InboundMessage, Person
+from support_hub.triage import Level
+from support_hub.triage.classifier import classify_rules
 from tests.fakes.twilio_webhook import Phone
 
 
@@ -147,6 +149,21 @@ def test_urgent_words_get_988_and_911_and_say_a_person_was_told(phone: Phone) ->
     (reply,) = phone.text("I want to die")
     assert "988" in reply and "911" in reply
     assert "A person from Support Hub has been told" in reply
+
+
+def test_danger_only_the_learned_net_recognises_still_gets_988_and_a_person_told(
+    phone: Phone,
+) -> None:
+    text = "I want to go to sleep and not have to wake up to this"
+    # The word lists alone miss this phrasing; the learned safety net raises it.
+    assert classify_rules(text, "en").level is Level.ROUTINE
+    phone.text("hi")
+    (reply,) = phone.text(text)
+    assert "988" in reply and "911" in reply
+    assert "A person from Support Hub has been told" in reply
+    stored = db.session.scalars(sa.select(InboundMessage).where(InboundMessage.body == text)).one()
+    assert stored.triage_level == "urgent"
+    assert stored.triage_reasons and "learned safety net" in stored.triage_reasons[0]
 
 
 def test_urgent_reply_comes_before_the_welcome_on_a_first_text(phone: Phone) -> None:

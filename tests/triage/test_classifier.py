@@ -275,8 +275,11 @@ def test_words_of_despair_or_pain_no_rule_understood_still_reach_a_person(
     text: str, kind: str
 ) -> None:
     result = classify(text, "en")
-    assert (result.level, result.kind) == (Level.ELEVATED, kind)
+    # The learned net may raise one of these further (it never lowers); the rules' net is there.
+    assert result.level.rank >= Level.ELEVATED.rank
     assert any("safety net" in r for r in result.reasons)
+    if result.level is Level.ELEVATED:
+        assert result.kind == kind
 
 
 @pytest.mark.parametrize(
@@ -400,7 +403,7 @@ def test_the_triage_package_imports_no_web_or_database_code() -> None:
                 imported.update(alias.name.split(".")[0] for alias in node.names)
             elif isinstance(node, ast.ImportFrom) and node.module:
                 imported.add(node.module.split(".")[0])
-    assert not imported & {"flask", "sqlalchemy", "flask_sqlalchemy", "requests", "twilio"}
+    assert not imported & {"flask", "sqlalchemy", "flask_sqlalchemy", "requests", "twilio", "numpy"}
 
 
 def test_every_lexicon_pattern_compiles_and_matches_nothing_empty() -> None:

@@ -4,6 +4,8 @@ corpus.jsonl was written before the classifier, and the word lists were tuned on
 heldout_round*.jsonl was written after the classifier of its day was finished and measured once,
 untouched; its first figures are recorded in bench/README.md. Earlier rounds' misses were then
 fixed with general rules (never by copying their sentences), so every file must meet the bar now.
+Rounds 5 and 6 were written by a later session: round 5 before the slot grammars in lexicon.py,
+round 6 after them (it measured whether they generalise); both were measured once, then fixed.
 """
 
 from __future__ import annotations
@@ -22,8 +24,13 @@ HELD_OUT = (
     "heldout_round2.jsonl",
     "heldout_round3.jsonl",
     "heldout_round4.jsonl",
+    "heldout_round5.jsonl",
+    "heldout_round6.jsonl",
 )
-CORPORA = ("corpus.jsonl", *HELD_OUT)
+# Routine texts that share words with the danger grammars ("I'm at the bridge club", "take all
+# my pills with breakfast"): written to find false alarms, all expected routine.
+LOOKALIKES = "lookalikes.jsonl"
+CORPORA = ("corpus.jsonl", *HELD_OUT, LOOKALIKES)
 
 # Every kind of message the issue names must be present, with the tricky negatives.
 REQUIRED_CATEGORIES = {

@@ -17,6 +17,10 @@ Order of decisions (DESIGN §7 and issue 7; where they are silent, the choice is
 4. Safety nets: words of death, despair, a plea for help or pain that no specific rule understood
    make a message ELEVATED, never ROUTINE (held-out rounds showed the lists miss new phrasings).
 5. Everything else is ROUTINE; a score of 0-3 is given as the reason when there is one.
+6. Last, the learned net (net.py) may RAISE what the rules gave, never lower it: to URGENT when its
+   urgent score passes its threshold (the reply is chosen by its self-harm score, both replies
+   when it cannot tell), or a ROUTINE message to ELEVATED (kind "learned"). Its score is the
+   first reason. It ignores numbers and one-word texts: those are the rules' alone.
 
 Laughter ("laughed so hard I couldn't breathe", "jajaja") cancels breathing words and emotional
 words in its sentence, never words of self-harm: "I want to die lol" is urgent, and a person
@@ -36,6 +40,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import lru_cache
 
+from support_hub.triage import net
 from support_hub.triage.lexicon import LEXICONS, Lexicon, Rule
 
 
@@ -96,6 +101,7 @@ _SIGNAL_TO_CONCERN = {
 _LAUGH_EMOJI = re.compile("[\U0001f602\U0001f923\U0001f606\U0001f639]")
 _APOSTROPHES = re.compile("['\u2019\u2018`\u00b4\u02bc]")
 _ELONGATED = re.compile(r"([a-z])\1{2,}")
+_DOUBLED = re.compile(r"([aeiou])\1")  # vowels only: "scarred" must stay "scarred"
 _CLOCK_TIME = re.compile(r"\b\d{1,2}[:h]\d{2}\b")  # "2:30" is a time, never a score
 _NUMBER_RANGE = re.compile(r"(\d)\s*[-\u2013]\s*(\d)")
 _TOKEN = re.compile(r"\d+(?:[.,]\d+)?|[a-z]+|[.!?;\n]+|[,:\-\u2013\u2014()]+|/")
@@ -163,6 +169,11 @@ def _repair(word: str) -> str:
             if single in _VOCABULARY or single in _SPELLINGS:
                 word = single
     word = _SPELLINGS.get(word, word)
+    if word not in _VOCABULARY and _DOUBLED.search(word):
+        # One doubled vowel too many ("diee", "moriir"): only when that lands on a key word.
+        single = _DOUBLED.sub(r"\1", word)
+        if single in _VOCABULARY:
+            word = single
     word = _fuzzy(word)
     # Dropped g's: "thinkin of killin myself" -> "thinking of killing myself".
     if (
@@ -503,6 +514,41 @@ def _unique(items: Iterable[str]) -> tuple[str, ...]:
 
 def classify(text: str, language: str = "en", awaiting_score: bool = False) -> Triage:
     """The level of one inbound message, with the words or score that decided it."""
+    result = classify_rules(text, language, awaiting_score)
+    if result.level is Level.URGENT:
+        return result
+    learned = net.load()
+    norm = normalise(text or "")
+    if learned is None or sum(w.isalpha() for w in norm.split()) < net.MIN_WORDS:
+        return result
+    return _raise_by_net(result, norm, learned)
+
+
+def _raise_by_net(result: Triage, norm: str, learned: net.Net) -> Triage:
+    """The learned safety net may raise a level, never lower one; its score is a reason."""
+    urgent, person, self_harm = learned.scores(norm)
+    if urgent >= learned.urgent_threshold:
+        # Which reply: self-harm (988 + 911) or medical (911/care team). When the net cannot
+        # tell, both: a person in danger reads one text too many rather than the wrong one.
+        concerns = set(result.concerns)
+        if self_harm >= 0.3:
+            concerns.add(Concern.SELF_HARM)
+        if self_harm <= 0.7:
+            concerns.add(Concern.MEDICAL)
+        kind = "self_harm" if Concern.SELF_HARM in concerns else "medical"
+        reason = f"learned safety net: urgent score {urgent:.2f}"
+        return Triage(
+            Level.URGENT, (reason, *result.reasons), result.score, kind, frozenset(concerns)
+        )
+    if result.level is Level.ROUTINE and person >= learned.person_threshold:
+        reason = f"learned safety net: reach-a-person score {person:.2f}"
+        concerns = frozenset({*result.concerns, Concern.DISTRESS})
+        return Triage(Level.ELEVATED, (reason, *result.reasons), result.score, "learned", concerns)
+    return result
+
+
+def classify_rules(text: str, language: str = "en", awaiting_score: bool = False) -> Triage:
+    """The word lists' answer alone (what the learned net is trained beside)."""
     norm = normalise(text or "")
     hits = _scan(norm, language)
     ratings = _ratings(norm, awaiting_score)

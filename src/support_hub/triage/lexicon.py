@@ -87,6 +87,393 @@ _BODY_BONES = (
     r"bones?|joints?|hips?|back|lower back|ribs?|spine|shoulders?|knees?|legs?|pelvis|neck"
 )
 
+
+def slots(*groups: str, gap: int = 0) -> str:
+    """One pattern from slot alternatives in order, with up to ``gap`` other words between slots.
+
+    The families below are grammars, not phrases: intent x act x object, so a new way of combining
+    known parts ("planning to hang myself", "thinking of walking into the ocean") is caught without
+    a line of its own. Each slot is an alternation of whole words.
+    """
+    between = f" (?:\\w+ ){{0,{gap}}}" if gap else " "
+    return between.join(f"(?:{group})" for group in groups)
+
+
+# English slots. Intent has three shapes: "want to <act>", "I'll <act>", "thinking of <acting>".
+_EN_WISH_TO = (
+    r"(?:want|wanted|wanting|wants|need|needs|wish|wished|plan|plans|planning|planned|ready|"
+    r"decided|deciding|trying|tried|tempted|urge|urges|desire|try|deserve|brave enough|courage|"
+    r"temptation) to(?: just| finally| really| simply)?"
+)
+# "going to die" is how people with stage 4 cancer speak of their prognosis: it is not intent.
+# Going/about to count only with acts against oneself ("going to hang myself").
+_EN_INTENT_TO = r"(?:going|gonna|about|time|gotta) to(?: just| finally)?|" + _EN_WISH_TO
+_EN_INTENT_I = r"(?:i|ill|i will|i could|i might|i should|i would|id|im) (?:just |finally )?"
+_EN_INTENT_ING = (
+    r"(?:thinking|thought|think|thoughts|dreaming|dream|dreamt|fantasi[sz]\w*|obsess\w*) "
+    r"(?:about|of)(?: just)?|considering|considered|keep picturing|picture myself|"
+    r"imagin\w*|googl\w*|look\w* up|research\w*"
+)
+_EN_HARM = (
+    r"kill|hurt|harm|cut|hang|shoot|stab|drown|poison|burn|starve|suffocate|smother|gas|"
+    r"overdose|od|off|unalive"
+)
+_EN_HARM_ING = (
+    r"killing|hurting|harming|cutting|hanging|shooting|stabbing|drowning|poisoning|burning|"
+    r"starving|suffocating|smothering|gassing|overdosing|offing|unaliving"
+)
+_EN_SELF = r"(?:my|her|him|them) ?sel(?:f|ves)|my (?:own )?life"
+_EN_DIE = (
+    r"die(?! (?:for|laughing|of (?:boredom|embarrassment)))|"
+    r"dye(?= \.|$| ,| tonight| today| now| soon| already| alone)|be dead|not be alive|"
+    r"not exist|stop existing|not wake up|never wake up|sleep forever|disappear forever|"
+    r"go to sleep forever|vanish for good|end (?:it|things|everything|my life|it all)"
+    r"(?! (?:with|early|at|on|and go))|not be here(?= \.|$| ,| anymore| any ?more| any longer)"
+)
+_EN_DYING = (
+    r"dying(?! (?:to|for|of laughter|laughing))|being dead|not being here|not existing|"
+    r"ending (?:it|things|my life|everything)|not waking up|never waking up|taking my (?:own )?life"
+)
+_EN_GO = (
+    r"jump\w*|step\w*|walk\w*|throw\w* myself|leap\w*|driv\w*|crash\w*|steer\w*|swerv\w*|"
+    r"swim\w*|wander\w*"
+)
+_EN_PLACES = (
+    r"bridge|roof|rooftop|building|balcony|cliff|ledge|train|trains|truck|bus|traffic|"
+    r"window|overpass|ocean|sea|river|lake|water|tracks|tree|wall|pole|highway|freeway|"
+    r"subway|waves"
+)
+_EN_MEANS = (
+    r"pills|pill bottle|bottle|meds|medications?|tablets|oxys?|oxycodone|oxycontin|morphine|"
+    r"fentanyl|dilaudid|hydrocodone|painkillers|sleeping pills|xanax|gun|pistol|rifle|"
+    r"shotgun|bullets?|rope|noose|belt|knife|knives|blade|razor|razors"
+)
+# Medicines people hoard or take all at once; "saving my insulin" is hoarding as much as pills.
+_EN_DRUGS = (
+    r"pills|meds|medications?|medicines?|tablets|oxy\w*|morphine|fentanyl|patches|insulin|"
+    r"painkillers|pain pills|sleeping pills|xanax|ativan|lorazepam|ambien|tylenol|opioids|"
+    r"hydrocodone|dilaudid|norco|percocet|vicodin|tramadol|valium"
+)
+_EN_MEANS += "|" + _EN_DRUGS
+_EN_ALIVE = (
+    r"be alive|being alive|being here|live|living|keep going|keep living|go on|going on|"
+    r"carry on|carrying on|exist|existing|stay alive|staying alive|wake up|waking up"
+)
+_EN_THIRD = (
+    r"she|he|shes|hes|mom|mum|dad|husband|wife|partner|mother|father|they|theyre|grandma|"
+    r"grandpa|son|daughter|sister|brother"
+)
+# "take all my pills with breakfast like the nurse said" is adherence, not an overdose.
+_AS_PRESCRIBED = (
+    r"(?! (?:\w+ )?(?:with|at|after|before) (?:breakfast|lunch|dinner|food|meals?|water|bedtime|"
+    r"night)| (?:like|as) (?:the|my) (?:nurse|doctor|pharmacist|oncologist)| as prescribed|"
+    r" on time)"
+)
+_NOT_A_BLOOD_TEST = r"blood(?! (?:counts?|work|tests?|pressure|sugar|draws?|thinners?|type|results|"
+_NOT_A_BLOOD_TEST += r"levels|cells|clots?|transfusion))"
+
+_EN_FAMILIES = (
+    Rule(
+        "self_harm",
+        "self-harm signs (at a place of danger, means in hand, last words)",
+        (
+            r"(?:im|i am|standing|sitting|up|here) (?:\w+ )?(?:on|at|in) (?:the |a |my )?"
+            r"(?:edge of (?:the |a )?)?(?:roof|rooftop|bridge|ledge|cliff|tracks|train tracks|"
+            r"overpass|railing)(?= \.|$| ,| right now| now| tonight| again| and)",
+            r"(?:have|holding|hold|got|with|is|its) (?:the |a |my )?(?:\w+ )?(?:"
+            + _EN_MEANS
+            + r") "
+            r"(?:in my hands?|to my (?:head|wrist|throat|chest)|in front of me|on my lap)",
+            r"(?:this is|this will be|here is|heres) my (?:last|final) (?:text|message|msg|words)"
+            r"(?! (?:for|before|till|until|of the))|"
+            r"tell (?:my|the) (?:\w+ )?(?:kids|children|family|husband|wife|daughter|son|mom|"
+            r"girls|boys) (?:that )?i (?:love|loved) (?:them|him|her)"
+            r"(?= \.|$| ,| and| im sorry| for me| goodbye| always| so much)",
+            r"(?:wont|not going to|wont be|will not) be (?:a )?(?:problem|burden|bother|trouble) "
+            r"(?:\w+ ){0,3}(?:much longer|for long|any ?more|any longer|soon)",
+            r"(?:relieved|happier|easier|lighter|freer|fine|better) (?:\w+ ){0,2}if (?:i|she|he) "
+            r"(?:was|were|wasnt|werent|died|disappeared|just died|just disappeared)"
+            r"(?: gone| dead| here| around)?(?= \.|$| ,| and| for good| forever)",
+            r"(?:only|no other|the|a|any) way out (?:\w+ ){0,2}(?:is )?(?:dying|death|to die|"
+            r"suicide|"
+            r"ending it)",
+        ),
+    ),
+    Rule(
+        "self_harm",
+        "self-harm intent (intent + act + self)",
+        (
+            slots(_EN_INTENT_TO + "|" + _EN_INTENT_I, _EN_HARM, _EN_SELF, gap=1),
+            slots(_EN_INTENT_ING, _EN_HARM_ING, _EN_SELF, gap=1),
+            # Self-injury as a habit: "been burning myself", "keep hitting myself".
+            slots(
+                r"been|keep|kept|started|start|still|again|caught (?:her|him)",
+                _EN_HARM_ING + r"|hitting|punching|scratching|banging|biting|choking|strangling",
+                _EN_SELF,
+            ),
+            r"(?:burn|cut|hit|scratch|punch|bang|stabb?)\w* (?:my|her|him)self (?:\w+ ){0,2}"
+            r"(?:on purpose|with (?:a |the )?(?:cigarettes?|lighters?|matches|razors?|blades?|"
+            r"knife|scissors|glass))",
+            slots(_EN_WISH_TO, _EN_DIE),
+            slots(_EN_INTENT_ING, _EN_DYING),
+        ),
+    ),
+    Rule(
+        "self_harm",
+        "self-harm intent (intent + a place of danger)",
+        (
+            slots(
+                _EN_INTENT_TO + "|" + _EN_INTENT_ING,
+                _EN_GO,
+                r"off|from|in front of|into|in to|under|off of|out into",
+                r"(?:a |the |my |an |oncoming |some |that )?(?:\w+ )?(?:" + _EN_PLACES + ")",
+            ),
+            slots(
+                r"jump\w*|leap\w*|throw\w* myself",
+                r"off|from|in front of|under|out of",
+                r"(?:a |the |my |an |oncoming )?(?:\w+ )?(?:" + _EN_PLACES + ")",
+            ),
+            slots(
+                _EN_INTENT_TO + "|" + _EN_INTENT_ING,
+                r"lie|lay|lying|laying|sit|sitting|stand|standing",
+                r"down on|on|in",
+                r"(?:the |a )?(?:train tracks|tracks|highway|freeway|road|railway|rails)",
+            ),
+            r"(?:walk\w*|swim\w*|go\w*|driv\w*) (?:\w+ ){0,5}(?:and|to) (?:not|never) "
+            r"(?:come|coming) back",
+            r"(?:put|putting) a bullet|blow\w* my brains|(?:gun|pistol) to my head|"
+            r"(?:pull|pulling) the trigger|(?:tie|tying|tied|make|making|made) (?:a|the) noose",
+        ),
+    ),
+    Rule(
+        "self_harm",
+        "self-harm intent (means: lethal amounts, taking them all)",
+        (
+            r"(?:lethal|deadly|fatal) (?:dose|amount|overdose)|(?:dose|amount) "
+            r"(?:\w+ ){0,2}(?:lethal|deadly|fatal)|"
+            r"how (?:many|much) (?:\w+ ){0,4}(?:would it take|it (?:would )?takes?|to take to|"
+            r"(?:would|will|to) (?:kill|end)|is (?:lethal|deadly|fatal|too much to))",
+            slots(
+                r"took|taken|swallowed|take|taking|swallow|swallowing|tok|downed",
+                r"all|everything|a whole|the whole|an entire|the entire|every|a full|"
+                r"too many|way too many|a handful of|a bunch of",
+                r"(?:of )?(?:my |her |his |the |a |those |these )?(?:bottle of |\w+ )?(?:"
+                + _EN_MEANS
+                + ")",
+            )
+            + _AS_PRESCRIBED,
+            r"(?:took|taken|swallowed|downed|take|swallow) (?:like |about |around |over |maybe )?"
+            r"(?:[1-9]\d|\d{3}|ten|twelve|fifteen|twenty|thirty|forty|fifty|a hundred) "
+            r"(?:of )?(?:my |her |his |the |those )?(?:\w+ )?(?:" + _EN_MEANS + ")",
+            slots(
+                r"staring|stare|stared|looking|look|looked|keep looking",
+                r"at",
+                r"(?:my|the|those|these|her|his|a) (?:\w+ ){0,2}(?:" + _EN_MEANS + ")",
+            )
+            + r" (?:\w+ ){0,4}(?:and|wondering|thinking|tonight|again|for hours|lately|a lot|"
+            r"every day|all the time|constantly)",
+        ),
+    ),
+    Rule(
+        "self_harm",
+        "self-harm intent (burden, not wanting to be alive, wanting out)",
+        (
+            r"(?:better|happier|easier|freer) (?:off )?without (?:me|a (?:sick|dying|useless) "
+            r"\w+|(?:their|my) (?:mom|mum|mother|dad|father|wife|husband) (?:dragging|holding|"
+            r"weighing|slowing|around|here|being sick))",
+            r"(?:dont|never) want to be (?:alive|in this world|on this earth|living)"
+            r"(?! (?:for|at|when|if|to|in the|with|on the|like))|"
+            r"(?:dont|never) want to be (?:here|around)(?= \.|$| ,)",
+            r"no (?:reason|point|purpose) (?:for me |left )?(?:to|in|for) (?:" + _EN_ALIVE + ")",
+            r"(?:want|need|wanted) (?:out of|to leave) (?:this|my|the) (?:life|world|earth|"
+            r"body)(?! (?:for a|and go))",
+            r"(?:want|going|ready|plan|planning|wish|need|time) to (?:just )?(?:join|be with) "
+            r"(?:\w+ ){0,2}(?:in heaven|on the other side|up there|in the afterlife)|"
+            r"(?:join|joining) (?:him|her|them) (?:soon|tonight|in heaven|on the other side)",
+            r"not (?:going to|gonna) be (?:around|here) (?:much )?(?:longer|tomorrow) "
+            r"(?:, )?(?:\w+ ){0,4}"
+            r"(?:made sure|decided|my choice|my decision|taking care of it)",
+            r"(?:wish|hope|hoping|pray\w*) (?:\w+ ){0,2}(?:i|id) (?:would |could |will |just |"
+            r"can )?"
+            r"(?:die(?! (?:at|peacefully|surrounded|before|after|with|comfortably|at home))|"
+            r"be dead|not wake up|dont wake up|never wake up)",
+            r"(?:get|find|have|be at) (?:some |my |eternal |final )?(?:peace|rest) "
+            r"(?:, )?(?:\w+ ){0,2}"
+            r"(?:for good|forever|permanently)",
+            r"make (?:it|this|everything|it all|the pain|all of it) (?:\w+ )?stop (?:permanently|"
+            r"for good|forever|for ever)|(?:end|stop) (?:it|this|everything) permanently",
+            r"(?:going to|gonna|want to|will|ill|might|plan to|thinking of|thinking about) "
+            r"(?:just )?(?:help (?:it|things|this) along|speed (?:it|things|this) up|"
+            r"hurry (?:it|things|this) (?:up|along))",
+        ),
+    ),
+    Rule(
+        "medical",
+        "medical emergency (seizure, unresponsive, fainting)",
+        (
+            r"(?:having|had|has|another|in) a fit(?! of| when| because| about| over| at)|"
+            r"(?:shaking|jerking|twitching|convulsing|thrashing) (?:\w+ ){0,2}(?:all over|"
+            r"uncontrollably|and wont|and cant|and not|for \w+ minutes|non ?stop)"
+            r"(?! (?:with|from) (?:excitement|laughter|joy|cold|nerves))|"
+            r"been jerking|eyes (?:\w+ )?(?:rolled|rolling) back|foaming at the mouth",
+            r"(?:" + _EN_THIRD + r") (?:is |are |just |still )?(?:not|isnt|wont|arent|doesnt|"
+            r"didnt|hasnt) (?:\w+ )?(?:waking up|wake up|responding|respond|rousable)"
+            r"(?= \.|$| ,| and| when| at all| no matter| even)",
+            r"(?:" + _EN_THIRD + r") (?:is |isnt |has )?(?:not|stopped) moving"
+            r"(?= \.|$| ,| and| at all| anymore)|"
+            r"(?:fell|collapsed|went down|dropped) (?:\w+ ){0,4}(?:not moving|wont move)|"
+            r"(?:going to|about to|gonna|might|could) (?:pass out|faint|black out|collapse)"
+            r"(?! (?:from|of) (?:laugh|boredom|excitement|happiness))|"
+            r"keeps? (?:fainting|passing out)",
+        ),
+        improvement_cancels=True,
+    ),
+    Rule(
+        "medical",
+        "medical emergency (chest, heart, breathing)",
+        (
+            r"chest(?! (?:port|xray|x|ct|scan|tube|wall|hair|freezer|of|radiation)) (?:\w+ ){0,4}"
+            r"(?:squeez\w*|crush\w*|tight\w*|pressure|heav\w*|pain\w*|hurt\w*|ache|aching|vice)",
+            r"(?:squeez\w*|crush\w*|tightness|pressure|heaviness|stabbing pain|sharp pain|pain) "
+            r"(?:\w+ ){0,3}(?:in|on|across|through) (?:my|her|his|the) chest",
+            r"clutch\w* (?:at )?(?:my|her|his|the) chest|(?:grey|gray|pale|ashen|clammy) "
+            r"(?:and|,) (?:sweaty|clammy|sweating|cold)|"
+            r"(?:feel like im|im|i am|she is|shes|he is|hes) suffocating|suffocating (?:to death|"
+            r"right now)|cant get (?:enough )?oxygen",
+            r"(?:heart|pulse) (?:is |keeps )?(?:racing|pounding|beating (?:so |really )?fast|"
+            r"skipping|fluttering) (?:\w+ ){0,8}(?:pass out|faint\w*|black out|dizz\w*|"
+            r"collapse|cant breathe|chest)",
+            r"(?:breathing|breath|breaths) (?:is |are |sounds? |seems |looks |has been |got |went "
+            r"|getting )?(?:very |really |so |kind of |kinda |super |all )?(?:weird|strange|"
+            r"funny|shallow|rattl\w*|noisy|gurgl\w*|irregular|labou?red|not right)",
+        ),
+        laughter_cancels=True,
+        improvement_cancels=True,
+    ),
+    Rule(
+        "medical",
+        "medical emergency (bleeding, stroke signs, head injury, worst headache, confusion)",
+        (
+            r"bleed\w* (?:\w+ ){0,3}(?:wont|doesnt|isnt|not|cant|wouldnt) "
+            r"(?:stop|stopping|slow\w*)|bleed\w* (?:a lot|heavily|badly|everywhere|through)|"
+            r"(?:so much|lots of|pool of|soaked (?:in|with|through)) " + _NOT_A_BLOOD_TEST + "|"
+            r"blood (?:everywhere|all over|wont stop|keeps coming)",
+            r"(?:throw\w* up|threw up|vomit\w*|puk\w*) (?:up )?(?:\w+ )?" + _NOT_A_BLOOD_TEST + "|"
+            r"blood in (?:my|her|his) (?:vomit|throw up)|coffee grounds",
+            r"(?:face|mouth|smile) (?:\w+ ){0,3}(?:droop\w*|crooked|lopsided|uneven|twisted|"
+            r"sagging)(?! in (?:the|a|that|this|my) (?:photo|picture|pic|selfie|video|mirror))|"
+            r"(?:speech|talking|words|voice) (?:is |are |sounds? |came out |coming out )?"
+            r"(?:all )?(?:slurred|garbled)",
+            r"(?:hit|bumped|banged|struck|smacked) (?:her|his|my) head (?:\w+ ){0,8}(?:not "
+            r"making sense|confus\w*|vomit\w*|throw\w* up|wont wake|unconscious|blacked out|"
+            r"drowsy|sleepy|passed out|slurr\w*|out of it)",
+            r"wors[te] (?:headache|head pain) (?:of|in) (?:my|her|his) (?:entire |whole )?life"
+            r"(?! (?:\w+ ){0,3}(?:on and off|off and on|comes and goes))|"
+            r"(?:vision|sight|eye|eyes) (?:\w+ ){0,2}(?:went|going|gone|turned) (?:black|dark|"
+            r"dim|blank)(?: \w+){0,4} (?:sudden\w*|all of a sudden)|sudden\w* (?:\w+ ){0,3}"
+            r"(?:went blind|lost (?:my |her |his |the )?(?:vision|sight)|cant see)|"
+            r"(?:went|going|gone) blind",
+            r"thunderclap|(?:headache|head pain) (?:\w+ ){0,4}(?:all of a sudden|out of nowhere|"
+            r"came on (?:suddenly|fast|like))|sudden\w* (?:\w+ ){0,3}(?:headache|head pain)",
+            r"(?:doesnt|didnt|does not) (?:know|recogni[sz]e) (?:what (?:year|day|month) it is|"
+            r"where (?:she|he|they) (?:is|are)|who (?:i|she|he|we) (?:am|is|are)|"
+            r"(?:her|his) own (?:name|kids|children|family))",
+        ),
+        improvement_cancels=True,
+    ),
+)
+
+
+# Spanish slots, written for the normalised text (no accents: "quitarme", "tirarme", "mas").
+_ES_WISH = (
+    r"(?:me )?(?:quiero|quisiera|queria|pensando en|pense en|he pensado en|pienso en|"
+    r"tengo ganas de|ganas de|me dan ganas de|deseo|necesito|prefiero|quisiera poder)"
+)
+# "me voy a morir" is prognosis, not intent: plans count only with acts against oneself.
+_ES_PLAN = r"(?:me )?(?:voy a|iba a|estoy por|estoy a punto de|planeo|planeando|decidi|pienso)"
+_ES_ACT = (
+    r"matarme|suicidarme|quitarme la vida|colgarme|ahorcarme|envenenarme|"
+    r"dispararme|pegarme un tiro|cortarme|hacerme dano|tirarme|aventarme|lanzarme|"
+    r"desaparecer para siempre|dormir(?:me)? para siempre|acabar con (?:todo|mi vida|esto)|"
+    r"terminar con (?:todo|mi vida|esto)|"
+    r"dejar de existir|no despertar|no existir|irme de este mundo"
+)
+# "me va a matar" (it will kill me) is an idiom; "me voy a", "se va a" are the person's own act.
+_ES_ACT_SE = r"(?:me (?:voy|iba)|se (?:va|iba)) a (?:colgar|ahorcar|matar|envenenar|disparar|"
+_ES_ACT_SE += r"cortar las venas|suicidar|quitar la vida|hacer dano)"
+_ES_PLACES = (
+    r"puente|edificio|techo|azotea|ventana|balcon|tren|metro|camion|carro|auto|coche|rio|"
+    r"mar|vias|trafico|precipicio|acantilado|piso|barranco"
+)
+_ES_MEANS = r"pastillas|pildoras|medicinas|medicamentos|morfina|pistola|arma|cuerda|navaja|cuchillo"
+
+_ES_FAMILIES = (
+    Rule(
+        "self_harm",
+        "intención de autolesión (self-harm intent)",
+        (
+            slots(_ES_WISH, r"morir(?:me)?|desaparecer|" + _ES_ACT),
+            slots(_ES_PLAN, _ES_ACT),
+            _ES_ACT_SE,
+            r"(?:tirar|aventar|lanzar)(?:me|se)? (?:del|de la|de un|de una|al|a la|a las|a los|"
+            r"por la|por el|por una|frente al?|bajo el|debajo del|desde el|desde la|desde un) "
+            r"(?:\w+ )?(?:" + _ES_PLACES + ")",
+            r"me (?:corto|corte|cortaba|he cortado|estoy cortando|sigo cortando|cortando) "
+            r"(?:\w+ )?(?:los brazos|las piernas|las munecas|la muneca|las venas|la piel|el brazo|"
+            r"la pierna|otra vez)",
+            r"(?:no|ya no) quiero (?:estar|seguir) (?:en este mundo|"
+            r"aqui(?= \.|$| ,| ya| mas| nunca)|viv[oa]|con vida|en esta vida|existiendo)|"
+            r"no quiero existir|(?:cansad[oa]|hart[oa]) de vivir",
+            r"(?:pastillas|pildoras|medicinas|medicamentos|morfina) (?:\w+ ){0,1}(?:guardad\w*|"
+            r"escondid\w*|juntad\w*|acumulad\w*|ahorrad\w*|contad\w*)",
+            r"(?:me )?(?:tome|trague|tomo|tomando) (?:todo|todas|todos|un frasco|el frasco|"
+            r"la caja|muchas|demasiadas) (?:\w+ ){0,2}(?:" + _ES_MEANS + ")",
+            r"(?:dosis|cantidad) (?:\w+ ){0,2}(?:letal|mortal)|cuantas (?:\w+ ){0,2}"
+            r"(?:para morir|se necesitan para)",
+            r"(?:estarian|estaria|serian|seria|vivirian) (?:mejor|mas felices|mas tranquil\w*) "
+            r"(?:para (?:todos|ellos|ellas|mi familia|mis hijos) )?(?:sin mi|"
+            r"si (?:yo )?(?:no estuviera|me muero|me muriera|desapareciera|"
+            r"no existiera))",
+            r"estoy (?:en|arriba de|sobre|en la orilla de) (?:el|la) (?:puente|azotea|techo|orilla|"
+            r"vias|cornisa|barandal)(?= \.|$| ,| ahora| ya)",
+            r"(?:tengo|con) (?:la|el|las|mi|mis) (?:" + _ES_MEANS + r") (?:en la mano|en las manos|"
+            r"enfrente|en la cabeza)|(?:este|es) (?:es )?mi ultimo mensaje|"
+            r"diles? a mis (?:hijos|hijas|nietos) que los quiero",
+            r"(?:ir|irme|estar) con (?:el|ella|mi \w+) (?:en el cielo|al cielo)|"
+            r"(?:reunirme|juntarme) con (?:el|ella|mi \w+)",
+        ),
+    ),
+    Rule(
+        "medical",
+        "emergencia médica (medical emergency words)",
+        (
+            r"(?:esta |estaba )?(?:convulsionando|temblando (?:todo|toda|sin parar|y no)|"
+            r"sacudiendose)|(?:le|me) (?:dio|esta dando) (?:un|una) (?:ataque|convulsion)|"
+            r"ojos (?:en )?blanco",
+            r"cara (?:\w+ ){0,2}(?:torcida|caida|chueca|ladeada|paralizada)|"
+            r"(?:se le|se me) (?:durmio|adormecio|cayo|paralizo) (?:\w+ ){0,2}(?:cara|brazo|pierna|"
+            r"cuerpo)|un lado (?:de la cara|del cuerpo)|no siento (?:las|mis) piernas|"
+            r"boca (?:\w+ ){0,2}(?:torcida|chueca|caida|de lado)",
+            r"(?:sangr\w*) (?:\w+ ){0,1}(?:mucho|demasiado|sin parar|a chorros|y no para)|"
+            r"no (?:para|deja|paro|dejo) de sangrar|(?:vomit\w*|escup\w*|devolv\w*) sangre|"
+            r"sangre (?:al vomitar|en el vomito)|mucha sangre",
+            r"(?:me voy a|se va a|siento que me voy a|casi me|a punto de) desmay\w*|"
+            r"se (?:desmaya|sigue desmayando)",
+            r"no (?:sabe|reconoce) (?:quien soy|quien es|donde esta|que dia es|que ano|a nadie|"
+            r"a sus hijos)",
+            r"(?:corazon|pulso) (?:\w+ ){0,2}(?:acelerado|muy rapido|a mil|late muy rapido) "
+            r"(?:\w+ ){0,6}(?:desmay\w*|mare\w*|pecho|no puedo respirar)",
+            r"(?:se pego|se golpeo|me golpee|me pegue) (?:en )?la cabeza (?:\w+ ){0,8}"
+            r"(?:confundid\w*|vomit\w*|no despierta|no responde|inconsciente|no tiene sentido|"
+            r"habla raro|dormid\w*)",
+            r"el peor dolor de cabeza|dolor de cabeza (?:\w+ ){0,3}(?:de repente|repentino|"
+            r"subito)",
+        ),
+        improvement_cancels=True,
+    ),
+)
+
+
 ENGLISH = Lexicon(
     language="en",
     rules=(
@@ -94,7 +481,7 @@ ENGLISH = Lexicon(
             "self_harm",
             "self-harm words",
             (
-                r"suicid(?:e|al|ally)",
+                r"suicid(?:e|al|ally)(?! (?:prevention|awareness|research|statistics))",
                 r"(?:ways|how) to (?:die|kill (?:my|him|her)self|end (?:it|my life)|overdose)|"
                 r"(?:to|just|i|id) (?:stop|not|never) exist\w*|stop existing|cease to exist",
                 r"(?:slit|slash\w*|cut|cutting|sliced|slice) (?:my |her |his |open )?(?:wrists?|"
@@ -112,7 +499,8 @@ ENGLISH = Lexicon(
                 r"(?:tired|sick) of (?:living|being alive|life|existing)",
                 r"(?:want|need|wish) (?:this|it|everything|all this|it all) to be over "
                 r"(?:for good|forever|for ever)",
-                r"(?:take|swallow|taking|swallowing) (?:everything|all of it|every pill|"
+                r"(?:take|swallow|taking|swallowing|took|swallowed|taken) (?:everything|all of it|"
+                r"every pill|"
                 r"the whole bottle|whatever is) (?:in|from) (?:the|my) (?:\w+ )?(?:cabinet|bottle|"
                 r"drawer|box)|"
                 r"(?:take|swallow) (?:everything|all (?:my|the) (?:pills|meds)) tonight",
@@ -164,8 +552,9 @@ ENGLISH = Lexicon(
                 r"hiding|hid|"
                 r"(?:putting|put|setting|set|keeping|kept|squirrel\w*) (?:aside|away|back)) "
                 r"(?:up )?"
-                r"(?:my |all my |her |his |some )?(?:pills|meds|medications?|tablets|oxy\w*|"
-                r"morphine|painkillers|pain pills|sleeping pills)",
+                r"(?:my |all my |her |his |some |the )?(?:\w+ )?(?:" + _EN_DRUGS + ")"
+                r"(?! (?:\w+ )?for (?:the|my|a|our) (?:trip|weekend|flight|vacation|holiday|travel|"
+                r"visit|cruise|drive)| for travel)",
                 r"how many (?:\w+ ){0,3}(?:pills|meds|tablets) (?:\w+ ){0,3}"
                 r"(?:would it take|it takes|does it take|it would take|to die|would kill|"
                 r"to overdose|is lethal|is deadly)",
@@ -174,9 +563,9 @@ ENGLISH = Lexicon(
                 r"so i have enough(?= \.|$| ,| when| to| for)",
                 r"(?:took|taken|swallowed|take) (?:all|all of|a bunch of|a handful of|the rest of|"
                 r"too many of|too many) (?:my |her |his |the )?(?:pills|meds|medications?|"
-                r"tablets|oxy\w*|morphine|painkillers|sleeping pills)",
+                r"tablets|oxy\w*|morphine|painkillers|sleeping pills)" + _AS_PRESCRIBED,
                 r"swallowed (?:a|the|an entire|a whole|the whole) (?:whole )?bottle",
-                r"overdos\w*|od",
+                r"overdos\w*(?! (?:deaths|awareness|prevention|crisis|epidemic|statistics))|od",
                 r"jump\w* (?:off|from|in front of) (?:a |the |my )?(?:\w+ )?"
                 r"(?:bridge|roof|building|balcony|cliff|train|truck|bus|window|overpass)",
                 r"(?:gun|pistol) (?:is )?(?:out|loaded|ready|in my hand)|loaded (?:gun|pistol)",
@@ -204,7 +593,9 @@ ENGLISH = Lexicon(
                 r"chest (?:pains?|hurts|is hurting|tightness|pressure|is tight|feels tight)",
                 r"(?:pain|pressure|tightness) in (?:my|her|his|the) chest",
                 r"(?<!gave me a )(?<!give me a )(?<!have a )heart attack",
-                r"seizures?|seizing(?! the)|convuls\w*",
+                r"(?<!cat had a )(?<!dog had a )(?<!cat has )(?<!dog has )seizures?|"
+                r"seizing(?! the)|"
+                r"convuls\w*",
                 r"collapsed|(?:isnt|is not|not|stopped|wasnt) breathing|"
                 r"cant get (?:any |enough )?air|not getting (?:any |enough )?air|"
                 r"found (?:me|her|him) (?:\w+ )?(?:on the floor|unconscious|collapsed|passed out)|"
@@ -223,9 +614,10 @@ ENGLISH = Lexicon(
                 r"all of a sudden (?:\w+ ){0,5}(?:weak\w*|numb\w*|cant|slur\w*|confus\w*|"
                 r"talking nonsense|droop\w*)",
                 r"(?:weak\w*|numb\w*) (?:\w+ ){0,4}(?:came on )?sudden\w*",
-                r"cant (?:move|feel) (?:my|her|his) (?:left |right )?(?:arm|leg|side|face|hand)",
+                r"cant (?:move|feel) (?:my|her|his) (?:left |right )?(?:arms?|legs?|side|face|"
+                r"hands?|feet)",
                 r"slurr\w*|slurs? (?:her|his|my) words|face (?:\w+ ){0,2}droop\w*|droopy|"
-                r"one side of (?:my|her|his) face",
+                r"one side of (?:my|her|his) (?:face|body|mouth)",
                 r"(?:very|really|extremely|severely|so|super|totally|badly) confused"
                 r"(?! (?:about|by|with|why|what|how|which|when|as to|on))|"
                 r"severe confusion|doesnt know where (?:she|he|i) (?:is|am)|"
@@ -233,7 +625,7 @@ ENGLISH = Lexicon(
                 r"passed out(?! (?:the|some|flyers|cards|papers|pamphlets|brochures|info))|fainted|"
                 r"unconscious|(?:she|he|mom|mum|dad|husband|wife|partner|mother|father|and) "
                 r"(?:is )?(?:not responding|unresponsive)|wont wake up|"
-                r"cant wake (?:her|him|up)",
+                r"cant wake (?:her|him|up(?! (?:early|in the|on time|before|for)))",
                 r"bleeding (?:a lot|heavily|badly|wont stop)|(?:wont|cant) stop bleeding",
             ),
             improvement_cancels=True,
@@ -304,7 +696,8 @@ ENGLISH = Lexicon(
             "symptom",
             "symptom (liver)",
             (
-                r"yellow (?:eyes|skin)|(?:eyes|skin) (?:\w+ ){0,4}yellow\w*|jaundic\w*|"
+                r"yellow\w* (?:\w+ ){0,3}(?:eyes|skin)|(?:eyes|skin) (?:\w+ ){0,4}yellow\w*|"
+                r"jaundic\w*|"
                 r"(?:turning|turned|going|looks?|looking) (?:\w+ ){0,2}yellow",
                 r"(?:stomach|belly|abdominal|abdomen|tummy|gut) (?:pain|ache|hurts|is hurting|"
                 r"is swollen|swollen|swelling|is bloated)|(?:pain|ache) (?:in|on) (?:my|her|his|"
@@ -379,7 +772,13 @@ ENGLISH = Lexicon(
                 r"(?:so |really |very )?stressed out|so much stress",
                 r"(?:so|really|very|feeling|feel|been) (?:down|low|blue)"
                 r"(?! (?:to|the|from|here|there|on))|"
-                r"nothing (?:helps|matters)|(?:no|lost all) (?:joy|interest)",
+                r"nothing (?:helps|matters)|(?:no|lost all) (?:joy|interest)|"
+                r"(?:tired|sick|weary) of (?:all of )?(?:this|it all|everything)"
+                r"(?= \.|$| ,| and| but| so)|(?:tired|sick|weary) of (?:fighting|the fight|"
+                r"being sick)|"
+                r"nothing (?:ever )?(?:gets|is getting|will get) better|"
+                r"(?:wonder|wondering|dont know|dont see|cant see) (?:\w+ ){0,2}(?:what the point|"
+                r"the point of|whats the point|why i (?:bother|keep going|keep fighting))",
                 r"(?:feel|feeling) like (?:im )?drowning|(?:dont|cant) enjoy anything|"
                 r"(?:hard|rough|tough|difficult) time (?:emotionally|mentally|coping)|"
                 r"having a (?:really |very |so )?(?:hard|rough|tough) time|pointless|meaningless",
@@ -420,7 +819,8 @@ ENGLISH = Lexicon(
             "emotional",
             "words of death, despair or a plea for help (safety net)",
             (
-                r"die(?! for| laughing| hard)|dying(?! (?:to|for|of laughter|of laughing|laughing|"
+                r"die(?! for| laughing| hard| someday| one day| eventually| of old age)|"
+                r"dying(?! (?:to|for|of laughter|of laughing|laughing|"
                 r"of boredom|here))|(?<!to )death(?! of me)|"
                 r"kill(?! for| it| time| me| to)|killing(?! it| time| me)",
                 r"(?:want to|ready to|about to|going to|just|i) give up(?= \.|$| ,)|"
@@ -439,6 +839,7 @@ ENGLISH = Lexicon(
             improvement_cancels=True,
             safety_net=True,
         ),
+        *_EN_FAMILIES,
     ),
     despair=(
         r"done with (?:everything|it all|all of it|this)",
@@ -448,12 +849,24 @@ ENGLISH = Lexicon(
         r"ready to (?:go|be done)",
         r"no way out",
         r"not doing this any ?more",
+        r"thinking about (?:it|doing it)|know what (?:im going to|i need to|to) do|"
+        r"made sure of (?:that|it)|(?:ive|i have) made sure|im ready(?= \.|$| ,)|"
+        r"(?:its|it is) time(?= \.|$| ,)|rather (?:be )?(?:die|dead)|done fighting|"
+        r"not (?:going to|gonna) be (?:around|here) (?:much )?(?:longer|tomorrow)",
+        r"nothing left (?:for me|to live for)|noone left",
     ),
     plan_or_means=(
         r"(?:have|got|made|making) a plan",
         r"gun|pistol|noose|(?:a|the) rope|bridge",
         r"goodbye|good bye|bye forever",
         r"(?:all|enough|the rest of) (?:my |the )?(?:pills|meds|tablets)",
+        r"bottle of (?:\w+ )?(?:pills|meds|tablets)|(?:pills|meds) (?:\w+ ){0,2}next to me|"
+        r"(?:pills|meds|tablets) (?:are |is )?(?:on the table|in front of me|out|here|all out)|"
+        r"rifle|shotgun|knife|razor|blade",
+        r"(?:letters?|notes?) (?:to|for) (?:everyone|my (?:\w+ )?(?:kids|family|children|"
+        r"husband|wife|daughter|son))|affairs in order|said (?:my )?goodbyes?",
+        r"(?:go |going to |gonna )?be with (?:my )?(?:son|daughter|husband|wife|mom|mother|dad|"
+        r"father|baby|him|her)(?: again| soon| now| in heaven| tonight)?",
     ),
     caring_for=(
         r"caring for|care of|care for|taking care|look\w* after|caregiv\w*|carer",
@@ -728,6 +1141,10 @@ ENGLISH = Lexicon(
         "feelin": "feeling",
         "doin": "doing",
         "pian": "pain",
+        "diee": "die",
+        "tok": "took",
+        "pils": "pills",
+        "pillz": "pills",
         "painn": "pain",
         "siezure": "seizure",
         "seizur": "seizure",
@@ -845,7 +1262,7 @@ SPANISH = Lexicon(
             "self_harm",
             "palabras de autolesión (self-harm words)",
             (
-                r"sui[cs]id\w*",
+                r"sui[cs]id\w*(?! (?:prevention|awareness|research|statistics))",
                 r"(?:me )?cort\w* (?:las |mis )?(?:munecas|venas)",
                 r"(?:estarian|estaria|serian|seria|vivirian|viviria) (?:mas felices|mejor) si "
                 r"(?:yo )?no (?:estuviera|existiera|viviera)",
@@ -858,7 +1275,7 @@ SPANISH = Lexicon(
                 r"dormir para siempre|"
                 r"(?:pastillas|pistola|cuerda) (?:estan |esta )?(?:listas?|preparad\w*)|"
                 r"cartas? de despedida",
-                r"(?:me )?(?:quiero|quisiera|voy a|pienso|pensando en|ganas de|deseo|queria) "
+                r"(?:me )?(?:quiero|quisiera|pensando en|ganas de|deseo|queria) "
                 r"(?:morir|morirme|matarme|suicidarme|quitarme la vida|hacerme dano|cortarme|"
                 r"desaparecer)",
                 r"me (?:quiero|queria|voy a) (?:matar|suicidar|quitar la vida)|"
@@ -874,15 +1291,17 @@ SPANISH = Lexicon(
                 r"mejor muert[oa]|mejor sin mi",
                 r"no quiero (?:seguir )?(?:vivir|viviendo)|no quiero seguir (?:aqui|asi|adelante|"
                 r"luchando)|no quiero seguir(?= \.|$| ,)|"
-                r"no quiero estar (?:aqui|viva|vivo)|no quiero despertar",
+                r"no quiero estar (?:aqui(?= \.|$| ,| ya| mas| nunca)|viva|vivo)|"
+                r"no quiero despertar",
                 r"(?:juntando|guardando|acumulando|ahorrando|guardado|juntado) "
                 r"(?:\w+ ){0,1}(?:pastillas|pildoras|medicinas|medicamentos)",
                 r"dormir(?:me)? y no despertar",
-                r"no (?:tiene|le encuentro|encuentro) sentido (?:seguir viviendo|la vida|a la vida|"
-                r"vivir|seguir)",
+                r"no (?:tiene|le encuentro|encuentro|le veo|veo|hay) (?:ningun )?sentido "
+                r"(?:seguir viviendo|la vida|a la vida|vivir|a vivir|seguir|a seguir|en vivir)",
                 r"no tengo (?:razones|razon|motivos?) para vivir",
                 r"quiero que todo (?:se )?(?:acabe|termine)",
-                r"(?:me )?despedi de todos|esto es un adios",
+                r"(?:me )?despedi de todos|esto es un adios|"
+                r"(?:esta noche|hoy|manana) (?:se acaba|termina|acabo con) todo",
                 r"regalando mis cosas",
                 r"tirarme (?:del|de un|de la|al|a las|por la|por el|por una|a un|a una) \w+",
             ),
@@ -999,7 +1418,8 @@ SPANISH = Lexicon(
                 r"deprimid[oa]|depresion|sin esperanza|desesperanza|desesperad[oa]",
                 r"ansiedad|ansios[oa]|panico|angustiad[oa]",
                 r"(?:me siento|estoy|me quede) (?:muy |tan )?(?:sol[oa]|aislad[oa])|soledad",
-                r"no aguanto (?:mas|esto)|ya no puedo mas|no puedo mas|no vale la pena",
+                r"no aguanto (?:mas|esto)|ya no puedo mas|no puedo mas|no vale la pena|"
+                r"(?:cansad[oa]|hart[oa]) de (?:todo|luchar|esto|estar enferm[oa])",
                 r"(?:muy|tan) triste|tristeza",
                 r"(?:una|soy un[oa]?) carga",
                 r"no estoy bien|nadie me entiende|abrumad[oa]|siento que me muero|"
@@ -1047,12 +1467,18 @@ SPANISH = Lexicon(
             improvement_cancels=True,
             safety_net=True,
         ),
+        *_ES_FAMILIES,
     ),
     despair=(
         r"no aguanto mas|ya no puedo mas|no puedo mas",
         r"esta es la noche|ya estoy list[oa]",
+        r"list[oa] para irme|ya lo decidi|ya tome la decision|ya no voy a estar",
     ),
-    plan_or_means=(r"tengo un plan|pistola|arma|cuerda|puente|adios|todas (?:las|mis) pastillas",),
+    plan_or_means=(
+        r"tengo un plan|pistola|arma|cuerda|puente|adios|todas (?:las|mis) pastillas|despedi de",
+        r"cartas? (?:para|a) (?:mis|mi|todos)|(?:escribi|deje) (?:unas |las )?cartas|"
+        r"(?:pastillas|pildoras) (?:\w+ ){0,2}(?:guardad\w*|juntad\w*)",
+    ),
     caring_for=(r"cuid(?:ando|o|ar|arla|arlo) (?:a )?(?:mi|su)|cuidador\w*|cuido a|cuidar a",),
     carer_strain=(
         r"agotad[oa]|quemad[oa]|sin fuerzas|no duermo|no he dormido|no puedo mas|abrumad[oa]|"
