@@ -69,9 +69,21 @@ def test_elevated_text_gets_thanks_when_a_person_will_reply_and_988(
     assert "elevated" in page.body and "URGENT" not in page.body
 
 
-def test_routine_good_news_pages_nobody_and_raises_nothing(phone: Phone, responder: User) -> None:
+def test_routine_good_news_pages_nobody_and_a_person_reads_it(
+    phone: Phone, responder: User
+) -> None:
     phone.text("hi")
-    phone.text("killing it at physio today!")
+    (reply,) = phone.text("killing it at physio today!")
+    assert "A person from Support Hub will read your message" in reply
+    (alert,) = alerts()
+    assert alert.level is Level.ROUTINE and alert.next_escalation_at is None
+    assert pages() == []
+
+
+def test_small_talk_raises_nothing(phone: Phone, responder: User) -> None:
+    phone.text("hi")
+    (reply,) = phone.text("thanks so much, doing ok today!")
+    assert "did not understand" in reply
     assert alerts() == []
     assert pages() == []
 
@@ -125,16 +137,23 @@ def test_safety_net_unclear_text_from_someone_staff_know_reaches_the_inbox(
     assert "A person from Support Hub will read your message" in reply
     assert "did not understand" not in reply
     routine = alerts()[-1]
-    assert routine.level is Level.ROUTINE and routine.kind == "safety_net"
+    assert routine.level is Level.ROUTINE and routine.kind == "needs_person"
     assert routine.status is AlertStatus.OPEN and routine.next_escalation_at is None
     assert len(pages()) == 1  # routine pages nobody
 
 
-def test_unclear_text_from_a_stranger_is_not_an_alert(responder: User) -> None:
+def test_words_no_rule_recognises_from_a_stranger_reach_a_person_without_a_page(
+    responder: User,
+) -> None:
+    # The rules miss new ways of saying dangerous things (held-out rounds): whatever the hub
+    # cannot answer, a person reads, and the answer gives 988 and 911 at once.
     receive("hi", at=T0)
-    (reply,) = receive("the thing with the stuff again", at=T0 + timedelta(minutes=1))
-    assert "did not understand" in reply
-    assert alerts() == []
+    (reply,) = receive("tomorrow is the day, I've made up my mind", at=T0 + timedelta(minutes=1))
+    assert "A person from Support Hub will read your message" in reply
+    assert "988" in reply and "911" in reply
+    (alert,) = alerts()
+    assert alert.level is Level.ROUTINE and alert.kind == "needs_person"
+    assert pages() == []
 
 
 def test_keywords_and_searches_never_raise_alerts_even_for_known_people(responder: User) -> None:

@@ -179,6 +179,11 @@ def respond(
     found = search_text.search(turn)
     if found is not None:
         return Decision(_with_welcome(turn, found), "search", level)
+    if not triage.is_small_talk(text):
+        # Words the hub cannot answer and the triage found no danger in: a person reads them
+        # anyway (a routine alert, no page), and the answer says so with 988 and 911. The rules
+        # miss new ways of saying dangerous things; "not recognised" must not mean "not read".
+        return Decision(_with_welcome(turn, (turn.say("routine_received"),)), NEEDS_PERSON, level)
     if first_contact:
         return Decision((turn.say("welcome"),), "welcome", level)
     return Decision((turn.say("not_understood"),), "not_understood", level)

@@ -4,6 +4,13 @@
 live in ``lexicon.py``, the rules that read them in ``classifier.py``.
 """
 
-from support_hub.triage.classifier import Concern, Level, Triage, classify, normalise
+from support_hub.triage.classifier import (
+    Concern,
+    Level,
+    Triage,
+    classify,
+    is_small_talk,
+    normalise,
+)
 
-__all__ = ["Concern", "Level", "Triage", "classify", "normalise"]
+__all__ = ["Concern", "Level", "Triage", "classify", "is_small_talk", "normalise"]

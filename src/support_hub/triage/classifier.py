@@ -41,7 +41,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 
 from support_hub.triage import net
-from support_hub.triage.lexicon import LEXICONS, Lexicon, Rule
+from support_hub.triage.lexicon import LEXICONS, SMALL_TALK_WORDS, Lexicon, Rule
 
 
 class Level(enum.Enum):
@@ -594,3 +594,13 @@ def classify_rules(text: str, language: str = "en", awaiting_score: bool = False
 
     notes = [f"not counted (denied): '{h.phrase}'" for h in denied]
     return Triage(Level.ROUTINE, _unique([*score_reason, *notes]), score, None, frozenset())
+
+
+def is_small_talk(text: str) -> bool:
+    """True for greetings, thanks and "doing fine" texts that need no person (any language).
+
+    Only whole texts made of `lexicon.SMALL_TALK_WORDS` (or emoji and punctuation alone) count,
+    and only short ones: one word outside the list and a person reads it.
+    """
+    words = normalise(text).split()
+    return len(words) <= 15 and all(word in SMALL_TALK_WORDS for word in words)
