@@ -4,7 +4,8 @@
 public function is one transaction: it writes its audit event and commits.
 
 Decisions where DESIGN is silent:
-- One unresolved alert per person. Later texts join it; a more serious one raises its level,
+- One unresolved alert per person (a partial unique index; texts racing to open it join the
+  one that wins, see `_open_or_join`). Later texts join it; a more serious one raises its level,
   re-opens it and pages again. A resolved alert stays closed; the next text opens a new one.
 - The safety net (the classifier misses new phrasings; see bench/README.md): free text that no
   keyword, search or score explained, from a person staff already know (any alert before), or
@@ -29,14 +30,17 @@ from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
 from flask import current_app
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import selectinload
 
 from support_hub.accounts import audit
 from support_hub.accounts.audit import Actor
 from support_hub.accounts.models import Role, User
-from support_hub.db import begin_write, utcnow
+from support_hub.db import begin_write, new_id, utcnow
 from support_hub.extensions import db
 from support_hub.inbox.models import (
+    UNRESOLVED,
     WEEKDAYS,
     Alert,
     AlertNote,
@@ -113,14 +117,16 @@ _FREE_TEXT = frozenset({"triage", "not_understood", "ignored_opted_out", NEEDS_P
 _LEVEL_WORD = {Level.URGENT: "URGENT", Level.ELEVATED: "elevated", Level.ROUTINE: "routine"}
 
 
-def open_alert_for(person_id: str) -> Alert | None:
-    """The person's unresolved alert, if any."""
-    return db.session.scalar(
-        sa.select(Alert)
-        .where(Alert.person_id == person_id, Alert.status != AlertStatus.RESOLVED)
-        .order_by(Alert.created_at.desc())
-        .limit(1)
+def open_alert_for(person_id: str, *, lock: bool = False) -> Alert | None:
+    """The person's unresolved alert, if any; `lock` holds it (PostgreSQL) until the commit."""
+    query = sa.select(Alert).where(
+        Alert.person_id == person_id, Alert.status != AlertStatus.RESOLVED
     )
+    if lock:
+        # Two texts from one person change their alert one after the other: a level raised
+        # by one is never written back down by the other.
+        query = query.with_for_update()
+    return db.session.scalar(query)
 
 
 def _known_to_staff(person_id: str) -> bool:
@@ -128,6 +134,17 @@ def _known_to_staff(person_id: str) -> bool:
         db.session.scalar(sa.select(Alert.id).where(Alert.person_id == person_id).limit(1))
         is not None
     )
+
+
+@dataclass(frozen=True)
+class _Raised:
+    """What one inbound text brings to the person's alert."""
+
+    message_id: str
+    level: Level
+    kind: str | None
+    reasons: list[str]
+    now: datetime
 
 
 def raise_alert(
@@ -148,66 +165,82 @@ def raise_alert(
     if triage is None or decision.handled_as not in _FREE_TEXT:
         return decision.replies
     policy = policy or current_policy()
-    level = triage.level
-    existing = open_alert_for(person.id)
-    if level is Level.ROUTINE:
+    existing = open_alert_for(person.id, lock=True)
+    kind = triage.kind
+    if triage.level is Level.ROUTINE:
         needs_person = decision.handled_as == NEEDS_PERSON
         if existing is None and not needs_person and not _known_to_staff(person.id):
             return decision.replies
-        if existing is None:
-            kind = "needs_person" if needs_person else "safety_net"
-            _new_alert(person, message, level, kind, list(triage.reasons), now, policy)
-        else:
-            existing.last_inbound_at = now
-        if decision.handled_as == "not_understood":
-            return (render("routine_received", person.language, hub),)
-        return decision.replies
+        kind = "needs_person" if needs_person else "safety_net"
+    raised = _Raised(message.id, triage.level, kind, list(triage.reasons), now)
     if existing is None:
-        _new_alert(person, message, level, triage.kind, list(triage.reasons), now, policy)
-    elif level.rank > existing.level.rank:
-        existing.level = level
-        existing.kind = triage.kind
-        existing.reasons = list(triage.reasons)
-        existing.inbound_message_id = message.id
-        existing.last_inbound_at = now
-        # A more serious message needs someone to say "mine" again, now.
-        existing.status = AlertStatus.OPEN
-        existing.escalation_count = 0
-        window = policy.ack_window(level)
-        existing.next_escalation_at = now + window if window else None
-        db.session.flush()
-        _page(existing, _primary_on_call(now, policy), step=f"raised-{level.value}", policy=policy)
+        _open_or_join(person.id, raised, policy)
     else:
-        existing.last_inbound_at = now
+        _join(existing, raised, policy)
+    if triage.level is Level.ROUTINE and decision.handled_as == "not_understood":
+        return (render("routine_received", person.language, hub),)
     return decision.replies
 
 
-def _new_alert(
-    person: Person,
-    message: InboundMessage,
-    level: Level,
-    kind: str | None,
-    reasons: list[str],
-    now: datetime,
-    policy: Policy,
-) -> Alert:
-    window = policy.ack_window(level)
-    alert = Alert(
-        person_id=person.id,
-        inbound_message_id=message.id,
-        level=level,
-        kind=kind,
-        reasons=reasons,
-        status=AlertStatus.OPEN,
-        created_at=now,
-        last_inbound_at=now,
-        next_escalation_at=now + window if window else None,
-    )
-    db.session.add(alert)
+def _join(alert: Alert, raised: _Raised, policy: Policy) -> None:
+    """A later text joins the person's alert; a more serious one raises it and pages again."""
+    alert.last_inbound_at = raised.now
+    if raised.level.rank <= alert.level.rank:
+        return
+    alert.level = raised.level
+    alert.kind = raised.kind
+    alert.reasons = raised.reasons
+    alert.inbound_message_id = raised.message_id
+    # A more serious message needs someone to say "mine" again, now.
+    alert.status = AlertStatus.OPEN
+    alert.escalation_count = 0
+    window = policy.ack_window(raised.level)
+    alert.next_escalation_at = raised.now + window if window else None
     db.session.flush()
-    if level is not Level.ROUTINE:
-        _page(alert, _primary_on_call(now, policy), step="first", policy=policy)
-    return alert
+    step = f"raised-{raised.level.value}"
+    _page(alert, _primary_on_call(raised.now, policy), step=step, policy=policy)
+
+
+def _open_or_join(person_id: str, raised: _Raised, policy: Policy) -> Alert:
+    """Open the person's alert, or join the one a text racing this one opened first.
+
+    The partial unique index allows one unresolved alert per person. The INSERT names it as its
+    conflict target, so a race costs no error and no savepoint: on PostgreSQL the INSERT waits
+    for the other transaction, then inserts nothing if it committed its alert, which this text
+    then joins (raising its level if this text is more serious). SQLite's writers take turns
+    (`begin_write`), so there the race cannot happen, but the statement is the same.
+    """
+    window = policy.ack_window(raised.level)
+    postgresql = db.session.get_bind().dialect.name == "postgresql"
+    insert = pg_insert(Alert) if postgresql else sqlite_insert(Alert)
+    statement = (
+        insert.values(
+            id=new_id(),
+            person_id=person_id,
+            inbound_message_id=raised.message_id,
+            level=raised.level,
+            kind=raised.kind,
+            reasons=raised.reasons,
+            status=AlertStatus.OPEN,
+            created_at=raised.now,
+            last_inbound_at=raised.now,
+            next_escalation_at=raised.now + window if window else None,
+        )
+        .on_conflict_do_nothing(index_elements=[Alert.person_id], index_where=UNRESOLVED)
+        .returning(Alert)
+    )
+    # Twice at most: the alert that won may be resolved before this text reads it.
+    for _ in range(2):
+        alert = db.session.scalars(statement).one_or_none()
+        if alert is not None:
+            if raised.level is not Level.ROUTINE:
+                _page(alert, _primary_on_call(raised.now, policy), step="first", policy=policy)
+            return alert
+        existing = open_alert_for(person_id, lock=True)
+        if existing is not None:
+            _join(existing, raised, policy)
+            return existing
+    raise RuntimeError("the person's unresolved alert kept changing; the text will be retried")
 
 
 def page_text(alert: Alert, policy: Policy, *, escalation: int = 0) -> str:
