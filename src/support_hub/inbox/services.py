@@ -628,11 +628,28 @@ def assign(alert: Alert, assignee_id: str, *, actor: Actor, now: datetime) -> Al
 MAX_REPLY_CHARS = 600
 
 
+@dataclass(frozen=True)
+class Replied:
+    """A staff reply's outbox text, and whether an earlier post of the same form sent it."""
+
+    outbox_message_id: str
+    already_sent: bool
+
+
 def reply(
-    alert: Alert, text: str, *, user: User, actor: Actor, now: datetime, hub: str
-) -> OutboxMessage:
+    alert: Alert,
+    text: str,
+    *,
+    token: str,
+    user: User,
+    actor: Actor,
+    now: datetime,
+    hub: str,
+) -> Replied:
     """Text the person from the hub's number through the outbox (acknowledges an OPEN alert).
 
+    `token` is the one-time token of the form the text came from: posted again (a double
+    click, a browser re-sending the form), it changes nothing and queues no second text.
     Refused for an opted-out person unless they wrote again since opting out (sms.consent).
     """
     _begin_writing()
@@ -654,14 +671,20 @@ def reply(
     if errors:
         db.session.rollback()
         raise ValidationFailed({"body": errors})
-    _acknowledge(alert, user, now)
-    message = outbox.enqueue(
+    # The key is the form's token: a repeat finds the first post's row (or, racing it, waits
+    # for it on the unique key) and this transaction then writes nothing at all.
+    message, added = outbox.enqueue_once(
         to=person.phone,
         body=full,
         kind=OutboxKind.STAFF_REPLY,
-        idempotency_key=f"staff-reply:{alert.id}:{utcnow().isoformat()}:{user.id}",
+        idempotency_key=f"staff-reply:{alert.id}:{token}",
         person_id=person.id,
     )
+    if not added:
+        sent = Replied(message.id, already_sent=True)
+        db.session.rollback()
+        return sent
+    _acknowledge(alert, user, now)
     db.session.add(StaffReply(alert_id=alert.id, author_id=user.id, outbox_message_id=message.id))
     audit.record(
         actor,
@@ -672,7 +695,7 @@ def reply(
         at=now,
     )
     db.session.commit()
-    return message
+    return Replied(message.id, already_sent=False)
 
 
 def resolve(
