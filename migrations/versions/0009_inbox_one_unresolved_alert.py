@@ -1,4 +1,4 @@
-"""inbox: at most one unresolved alert per person (partial unique index)
+"""inbox: at most one unresolved alert per person (partial unique index); note form tokens
 
 Two texts racing from one person could each find no unresolved alert and open one apiece. The
 index makes the database refuse the second; `inbox.services` then joins the first.
@@ -8,6 +8,9 @@ oldest, whose clock the person has been waiting on); it takes the latest `last_i
 when it has none, an assignee from the others. The others are resolved with no outcome and a
 note naming the alert kept: their notes, staff replies and audit trail stay where they are (the
 alert page lists a person's other alerts; the conversation is the person's, not the alert's).
+
+Staff notes get the one-time token of the form they came from (unique), so a note form posted
+twice adds one note; older notes have none.
 
 Revision ID: 0009_inbox_one_alert
 Revises: 0008_inbox
@@ -111,8 +114,16 @@ def upgrade():
         sqlite_where=UNRESOLVED,
         postgresql_where=UNRESOLVED,
     )
+    with op.batch_alter_table("inbox_alert_note", schema=None) as batch_op:
+        batch_op.add_column(sa.Column("submission_token", sa.String(length=64), nullable=True))
+        batch_op.create_index(
+            "ix_inbox_alert_note_submission_token", ["submission_token"], unique=True
+        )
 
 
 def downgrade():
+    with op.batch_alter_table("inbox_alert_note", schema=None) as batch_op:
+        batch_op.drop_index("ix_inbox_alert_note_submission_token")
+        batch_op.drop_column("submission_token")
     # The merged alerts stay resolved: which of them were duplicates is only in their notes.
     op.drop_index("uq_inbox_alert_person_id_unresolved", table_name="inbox_alert")

@@ -14,7 +14,7 @@ from flask.testing import FlaskClient
 from support_hub.accounts.models import AuditEvent, Role, User
 from support_hub.extensions import db
 from support_hub.inbox.forms import submission_token
-from support_hub.inbox.models import Alert, AlertStatus, StaffReply
+from support_hub.inbox.models import Alert, AlertNote, AlertStatus, StaffReply
 from support_hub.outbox.models import OutboxKind, OutboxMessage
 from tests.inbox.conftest import alerts, receive
 from tests.staff import make_user, open_session
@@ -127,6 +127,25 @@ def test_acknowledge_assign_and_resolve_posted_twice_act_once(
         .order_by(AuditEvent.id)
     ).all()
     assert [bool(event.after) for event in events] == [True, False, True, False]
+
+
+def test_a_note_form_posted_twice_adds_one_note(staff: FlaskClient) -> None:
+    alert = _alert()
+    page = staff.get(f"/inbox/alerts/{alert.id}").get_data(as_text=True)
+    tokens = re.findall(r'name="token" type="hidden" value="([^"]+)"', page) or re.findall(
+        r'type="hidden" name="token" value="([^"]+)"', page
+    )
+    assert len(set(tokens)) == 2  # the reply form's and the note form's
+    form = {"note": "Called her; safe with sister.", "token": tokens[-1]}
+    for _ in range(2):
+        assert staff.post(f"/inbox/alerts/{alert.id}/notes", data=form).status_code == 303
+    assert _count(AlertNote) == 1
+    assert _audited("inbox.alert.noted") == 1
+    shown = staff.get(f"/inbox/alerts/{alert.id}").get_data(as_text=True)
+    assert "This note was already added" in shown
+    another = {"note": "Called again.", "token": submission_token()}
+    assert staff.post(f"/inbox/alerts/{alert.id}/notes", data=another).status_code == 303
+    assert _count(AlertNote) == 2
 
 
 @pytest.mark.real_commits

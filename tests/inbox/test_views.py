@@ -115,7 +115,10 @@ def test_acknowledge_assign_note_and_resolve_are_recorded_and_audited(
     assert staff.post(f"{base}/acknowledge").status_code == 303
     assert staff.post(f"{base}/assign", data={"assignee": other.id}).status_code == 303
     assert (
-        staff.post(f"{base}/notes", data={"note": "Called her; safe with sister."}).status_code
+        staff.post(
+            f"{base}/notes",
+            data={"note": "Called her; safe with sister.", "token": submission_token()},
+        ).status_code
         == 303
     )
     assert (

@@ -25,21 +25,26 @@ def submission_token() -> str:
     return secrets.token_urlsafe(16)
 
 
+def _token_field() -> HiddenField:
+    # Made when the page renders; a double-clicked or re-sent form posts the same one again.
+    return HiddenField(
+        default=submission_token,
+        validators=[InputRequired(), Regexp(r"^[A-Za-z0-9_-]{16,64}$")],
+    )
+
+
 class ReplyForm(FlaskForm):
     body = TextAreaField(
         "Text to the person",
         description="Sent from the hub's number, starting with the hub's name; two SMS at most.",
         validators=[Length(max=2000)],
     )
-    # Made when the page renders; a double-clicked or re-sent form posts it again.
-    token = HiddenField(
-        default=submission_token,
-        validators=[InputRequired(), Regexp(r"^[A-Za-z0-9_-]{16,64}$")],
-    )
+    token = _token_field()
 
 
 class NoteForm(FlaskForm):
     note = TextAreaField("Note (staff only)", validators=[Length(max=5000)])
+    token = _token_field()
 
 
 class ResolveForm(FlaskForm):

@@ -134,6 +134,8 @@ class AlertNote(Base):
     author_id: Mapped[str] = mapped_column(sa.ForeignKey("staff_user.id"))
     body: Mapped[str] = mapped_column(sa.Text)
     created_at: Mapped[created_at]
+    # The one-time token of the form it came from: the same form posted twice adds one note.
+    submission_token: Mapped[str | None] = mapped_column(sa.String(64), unique=True, index=True)
 
     alert: Mapped[Alert] = relationship(back_populates="notes")
     author: Mapped[User] = relationship()

@@ -32,6 +32,7 @@ import sqlalchemy as sa
 from flask import current_app
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
 from support_hub.accounts import audit
@@ -728,16 +729,30 @@ def resolve(
     return alert
 
 
-def add_note(alert: Alert, text: str, *, user: User, actor: Actor, now: datetime) -> AlertNote:
-    """Add a staff note to the alert."""
+def add_note(
+    alert: Alert, text: str, *, token: str, user: User, actor: Actor, now: datetime
+) -> tuple[AlertNote, bool]:
+    """Add a staff note to the alert; False with the earlier note when `token` added it."""
     _begin_writing()
     body = text.strip()
     if not body:
         db.session.rollback()
         raise ValidationFailed.one("note", "Write the note.")
-    note = AlertNote(alert_id=alert.id, author_id=user.id, body=body, created_at=now)
-    db.session.add(note)
-    db.session.flush()
+    by_token = sa.select(AlertNote).where(AlertNote.submission_token == token)
+    earlier = db.session.scalar(by_token)
+    if earlier is None:
+        note = AlertNote(
+            alert_id=alert.id, author_id=user.id, body=body, created_at=now, submission_token=token
+        )
+        try:
+            with db.session.begin_nested():
+                db.session.add(note)
+        except IntegrityError:
+            # The same form, posted at the same moment, committed its note first.
+            earlier = db.session.scalars(by_token).one()
+    if earlier is not None:
+        db.session.rollback()
+        return earlier, False
     audit.record(
         actor,
         "inbox.alert.noted",
@@ -747,7 +762,7 @@ def add_note(alert: Alert, text: str, *, user: User, actor: Actor, now: datetime
         at=now,
     )
     db.session.commit()
-    return note
+    return note, True
 
 
 # ---------------------------------------------------------------------------------------------

@@ -221,12 +221,19 @@ def add_note(alert_id: str) -> BaseResponse:
     form = NoteForm()
     _checked(form)
     try:
-        services.add_note(
-            alert, form.note.data or "", user=staff_user(), actor=current_actor(), now=clock()
+        _, added = services.add_note(
+            alert,
+            form.note.data or "",
+            token=form.token.data or "",
+            user=staff_user(),
+            actor=current_actor(),
+            now=clock(),
         )
     except ValidationFailed as exc:
         return _refused(alert, exc)
-    flash("Note added.", "info")
+    flash(
+        "Note added." if added else "This note was already added (the form was sent twice).", "info"
+    )
     return _back(alert)
 
 
