@@ -18,6 +18,7 @@ import pytest
 from flask import Flask
 
 from support_hub.accounts.models import Role
+from support_hub.inbox.forms import submission_token
 from support_hub.outbox.worker import Worker
 from support_hub.sms.gateway import TwilioGateway
 from tests.conftest import settings_for_tests
@@ -99,7 +100,13 @@ def test_a_responders_reply_reaches_the_persons_number(
     staff = twilio_app.test_client()
     open_session(staff, responder)
     assert staff.get(alert_path).status_code == 200
-    response = staff.post(f"{alert_path}/reply", data={"body": "Hi, this is Remy. Can I call you?"})
+    response = staff.post(
+        f"{alert_path}/reply",
+        data={
+            "body": "Hi, this is Remy. Can I call you?",
+            "token": submission_token(),
+        },
+    )
     assert response.status_code == 303
     sent = _wait_for(fake_twilio, lambda r: r.form.get("To") == phone.number, 60)
     assert sent.form["Body"] == "Support Hub: Hi, this is Remy. Can I call you?"

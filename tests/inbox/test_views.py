@@ -14,6 +14,7 @@ from support_hub.accounts.audit import Actor
 from support_hub.accounts.models import AuditEvent, Role, User
 from support_hub.extensions import db
 from support_hub.inbox import services
+from support_hub.inbox.forms import submission_token
 from support_hub.inbox.models import AlertNote, AlertStatus, OnCallShift, Outcome, Tier
 from support_hub.outbox.models import OutboxKind, OutboxMessage, OutboxStatus
 from support_hub.outbox.worker import Worker
@@ -114,7 +115,10 @@ def test_acknowledge_assign_note_and_resolve_are_recorded_and_audited(
     assert staff.post(f"{base}/acknowledge").status_code == 303
     assert staff.post(f"{base}/assign", data={"assignee": other.id}).status_code == 303
     assert (
-        staff.post(f"{base}/notes", data={"note": "Called her; safe with sister."}).status_code
+        staff.post(
+            f"{base}/notes",
+            data={"note": "Called her; safe with sister.", "token": submission_token()},
+        ).status_code
         == 303
     )
     assert (
@@ -168,7 +172,11 @@ def test_a_reply_goes_through_the_outbox_from_the_hub_and_acknowledges(
     receive("I want to die", at=_now())
     (alert,) = alerts()
     response = staff.post(
-        f"/inbox/alerts/{alert.id}/reply", data={"body": "Hi, it's Remy. Are you safe right now?"}
+        f"/inbox/alerts/{alert.id}/reply",
+        data={
+            "body": "Hi, it's Remy. Are you safe right now?",
+            "token": submission_token(),
+        },
     )
     assert response.status_code == 303
     reply = db.session.scalars(
@@ -190,7 +198,9 @@ def test_an_empty_or_too_long_reply_is_refused(staff: FlaskClient) -> None:
     (alert,) = alerts()
     for body in ("   ", "word " * 200):
         text = staff.post(
-            f"/inbox/alerts/{alert.id}/reply", data={"body": body}, follow_redirects=True
+            f"/inbox/alerts/{alert.id}/reply",
+            data={"body": body, "token": submission_token()},
+            follow_redirects=True,
         ).get_data(as_text=True)
         assert "Write the text" in text or "two SMS segments" in text
     assert (
@@ -211,7 +221,9 @@ def test_an_opted_out_person_is_answered_only_after_writing_again(
     receive("STOP", at=now - timedelta(hours=29))
     (alert,) = alerts()
     refused = staff.post(
-        f"/inbox/alerts/{alert.id}/reply", data={"body": "Are you ok?"}, follow_redirects=True
+        f"/inbox/alerts/{alert.id}/reply",
+        data={"body": "Are you ok?", "token": submission_token()},
+        follow_redirects=True,
     )
     assert "opted out" in refused.get_data(as_text=True)
     assert (
@@ -225,7 +237,11 @@ def test_an_opted_out_person_is_answered_only_after_writing_again(
     # They write again (still opted out): one conversation may continue.
     assert receive("are you there? I need someone", at=now - timedelta(minutes=1)) == ()
     allowed = staff.post(
-        f"/inbox/alerts/{alert.id}/reply", data={"body": "I'm here. Can I call you?"}
+        f"/inbox/alerts/{alert.id}/reply",
+        data={
+            "body": "I'm here. Can I call you?",
+            "token": submission_token(),
+        },
     )
     assert allowed.status_code == 303
     gateway = ConsoleGateway()
@@ -244,7 +260,9 @@ def test_a_reply_to_an_opted_out_person_is_refused_24_hours_after_their_last_tex
     receive("sorry, one more thing", at=now - timedelta(hours=25))
     (alert,) = alerts()
     text = staff.post(
-        f"/inbox/alerts/{alert.id}/reply", data={"body": "Hello"}, follow_redirects=True
+        f"/inbox/alerts/{alert.id}/reply",
+        data={"body": "Hello", "token": submission_token()},
+        follow_redirects=True,
     ).get_data(as_text=True)
     assert "opted out" in text
 

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import secrets
+
 from flask_wtf import FlaskForm
-from wtforms import SelectField, TextAreaField
+from wtforms import HiddenField, SelectField, TextAreaField
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import Length
+from wtforms.validators import InputRequired, Length, Regexp
 
 from support_hub.inbox.models import WEEKDAYS, Outcome, Tier
 
@@ -18,16 +20,31 @@ class AssignForm(FlaskForm):
     assignee = SelectField("Assign to", validate_choice=False)
 
 
+def submission_token() -> str:
+    """A fresh one-time token for a rendered form: the same token posted twice acts once."""
+    return secrets.token_urlsafe(16)
+
+
+def _token_field() -> HiddenField:
+    # Made when the page renders; a double-clicked or re-sent form posts the same one again.
+    return HiddenField(
+        default=submission_token,
+        validators=[InputRequired(), Regexp(r"^[A-Za-z0-9_-]{16,64}$")],
+    )
+
+
 class ReplyForm(FlaskForm):
     body = TextAreaField(
         "Text to the person",
         description="Sent from the hub's number, starting with the hub's name; two SMS at most.",
         validators=[Length(max=2000)],
     )
+    token = _token_field()
 
 
 class NoteForm(FlaskForm):
     note = TextAreaField("Note (staff only)", validators=[Length(max=5000)])
+    token = _token_field()
 
 
 class ResolveForm(FlaskForm):

@@ -51,16 +51,29 @@ _OUTCOME_LABELS = {
 }
 
 
+# The rows the "one unresolved alert per person" rule covers: the partial unique index's
+# predicate, and the conflict target an INSERT names to join the alert that is already there.
+UNRESOLVED = sa.text("status <> 'resolved'")
+
+
 class Alert(Base):
     """One person needing a human: raised by an inbound text, in the transaction that stored it.
 
-    A person has at most one unresolved alert; later texts join it (raising its level when they
-    are more serious) instead of paging again for every message.
+    A person has at most one unresolved alert (a partial unique index, so two texts racing from
+    one person cannot open two); later texts join it (raising its level when they are more
+    serious) instead of paging again for every message.
     """
 
     __tablename__ = "inbox_alert"
     __table_args__ = (
         sa.Index("ix_inbox_alert_status_next_escalation_at", "status", "next_escalation_at"),
+        sa.Index(
+            "uq_inbox_alert_person_id_unresolved",
+            "person_id",
+            unique=True,
+            sqlite_where=UNRESOLVED,
+            postgresql_where=UNRESOLVED,
+        ),
     )
 
     id: Mapped[id_pk]
@@ -121,6 +134,8 @@ class AlertNote(Base):
     author_id: Mapped[str] = mapped_column(sa.ForeignKey("staff_user.id"))
     body: Mapped[str] = mapped_column(sa.Text)
     created_at: Mapped[created_at]
+    # The one-time token of the form it came from: the same form posted twice adds one note.
+    submission_token: Mapped[str | None] = mapped_column(sa.String(64), unique=True, index=True)
 
     alert: Mapped[Alert] = relationship(back_populates="notes")
     author: Mapped[User] = relationship()

@@ -4,7 +4,8 @@
 public function is one transaction: it writes its audit event and commits.
 
 Decisions where DESIGN is silent:
-- One unresolved alert per person. Later texts join it; a more serious one raises its level,
+- One unresolved alert per person (a partial unique index; texts racing to open it join the
+  one that wins, see `_open_or_join`). Later texts join it; a more serious one raises its level,
   re-opens it and pages again. A resolved alert stays closed; the next text opens a new one.
 - The safety net (the classifier misses new phrasings; see bench/README.md): free text that no
   keyword, search or score explained, from a person staff already know (any alert before), or
@@ -29,14 +30,18 @@ from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
 from flask import current_app
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
 from support_hub.accounts import audit
 from support_hub.accounts.audit import Actor
 from support_hub.accounts.models import Role, User
-from support_hub.db import begin_write, utcnow
+from support_hub.db import begin_write, new_id, utcnow
 from support_hub.extensions import db
 from support_hub.inbox.models import (
+    UNRESOLVED,
     WEEKDAYS,
     Alert,
     AlertNote,
@@ -122,9 +127,14 @@ def _open_alerts(person_id: Any) -> sa.Select[tuple[Alert]]:
     )
 
 
-def open_alert_for(person_id: str) -> Alert | None:
-    """The person's unresolved alert, if any."""
-    return db.session.scalar(_open_alerts(person_id))
+def open_alert_for(person_id: str, *, lock: bool = False) -> Alert | None:
+    """The person's unresolved alert, if any; `lock` holds it (PostgreSQL) until the commit."""
+    query = _open_alerts(person_id)
+    if lock:
+        # Two texts from one person change their alert one after the other: a level raised
+        # by one is never written back down by the other.
+        query = query.with_for_update()
+    return db.session.scalar(query)
 
 
 def _ever_alerted(person_id: Any) -> sa.Exists:
@@ -153,6 +163,17 @@ def _staff_context(person_id: str) -> StaffContext:
     return StaffContext(alert_id, bool(known))
 
 
+@dataclass(frozen=True)
+class _Raised:
+    """What one inbound text brings to the person's alert."""
+
+    message_id: str
+    level: Level
+    kind: str | None
+    reasons: list[str]
+    now: datetime
+
+
 def raise_alert(
     person: Person,
     message: InboundMessage,
@@ -172,72 +193,89 @@ def raise_alert(
     if triage is None or decision.handled_as not in _FREE_TEXT:
         return decision.replies
     staff = staff or _staff_context(person.id)
-    level = triage.level
     needs_person = decision.handled_as == NEEDS_PERSON
-    if (
-        level is Level.ROUTINE
-        and staff.open_alert_id is None
-        and not needs_person
-        and not staff.known_to_staff
-    ):
-        return decision.replies
+    kind = triage.kind
+    if triage.level is Level.ROUTINE:
+        if staff.open_alert_id is None and not needs_person and not staff.known_to_staff:
+            return decision.replies
+        kind = "needs_person" if needs_person else "safety_net"
     policy = policy or current_policy()
-    existing = db.session.get(Alert, staff.open_alert_id) if staff.open_alert_id else None
-    if level is Level.ROUTINE:
-        if existing is None:
-            kind = "needs_person" if needs_person else "safety_net"
-            _new_alert(person, message, level, kind, list(triage.reasons), now, policy)
-        else:
-            existing.last_inbound_at = now
-        if decision.handled_as == "not_understood":
-            return (render("routine_received", person.language, hub),)
-        return decision.replies
+    existing = None
+    if staff.open_alert_id is not None:
+        # Locked (PostgreSQL) as `open_alert_for(lock=True)` does; resolved since it was read?
+        # Then it is history, and this text opens (or joins) a new one.
+        existing = db.session.get(Alert, staff.open_alert_id, with_for_update=True)
+        if existing is not None and existing.status is AlertStatus.RESOLVED:
+            existing = None
+    raised = _Raised(message.id, triage.level, kind, list(triage.reasons), now)
     if existing is None:
-        _new_alert(person, message, level, triage.kind, list(triage.reasons), now, policy)
-    elif level.rank > existing.level.rank:
-        existing.level = level
-        existing.kind = triage.kind
-        existing.reasons = list(triage.reasons)
-        existing.inbound_message_id = message.id
-        existing.last_inbound_at = now
-        # A more serious message needs someone to say "mine" again, now.
-        existing.status = AlertStatus.OPEN
-        existing.escalation_count = 0
-        window = policy.ack_window(level)
-        existing.next_escalation_at = now + window if window else None
-        db.session.flush()
-        _page(existing, _primary_on_call(now, policy), step=f"raised-{level.value}", policy=policy)
+        _open_or_join(person.id, raised, policy)
     else:
-        existing.last_inbound_at = now
+        _join(existing, raised, policy)
+    if triage.level is Level.ROUTINE and decision.handled_as == "not_understood":
+        return (render("routine_received", person.language, hub),)
     return decision.replies
 
 
-def _new_alert(
-    person: Person,
-    message: InboundMessage,
-    level: Level,
-    kind: str | None,
-    reasons: list[str],
-    now: datetime,
-    policy: Policy,
-) -> Alert:
-    window = policy.ack_window(level)
-    alert = Alert(
-        person_id=person.id,
-        inbound_message_id=message.id,
-        level=level,
-        kind=kind,
-        reasons=reasons,
-        status=AlertStatus.OPEN,
-        created_at=now,
-        last_inbound_at=now,
-        next_escalation_at=now + window if window else None,
-    )
-    db.session.add(alert)
+def _join(alert: Alert, raised: _Raised, policy: Policy) -> None:
+    """A later text joins the person's alert; a more serious one raises it and pages again."""
+    alert.last_inbound_at = raised.now
+    if raised.level.rank <= alert.level.rank:
+        return
+    alert.level = raised.level
+    alert.kind = raised.kind
+    alert.reasons = raised.reasons
+    alert.inbound_message_id = raised.message_id
+    # A more serious message needs someone to say "mine" again, now.
+    alert.status = AlertStatus.OPEN
+    alert.escalation_count = 0
+    window = policy.ack_window(raised.level)
+    alert.next_escalation_at = raised.now + window if window else None
     db.session.flush()
-    if level is not Level.ROUTINE:
-        _page(alert, _primary_on_call(now, policy), step="first", policy=policy)
-    return alert
+    step = f"raised-{raised.level.value}"
+    _page(alert, _primary_on_call(raised.now, policy), step=step, policy=policy)
+
+
+def _open_or_join(person_id: str, raised: _Raised, policy: Policy) -> Alert:
+    """Open the person's alert, or join the one a text racing this one opened first.
+
+    The partial unique index allows one unresolved alert per person. The INSERT names it as its
+    conflict target, so a race costs no error and no savepoint: on PostgreSQL the INSERT waits
+    for the other transaction, then inserts nothing if it committed its alert, which this text
+    then joins (raising its level if this text is more serious). SQLite's writers take turns
+    (`begin_write`), so there the race cannot happen, but the statement is the same.
+    """
+    window = policy.ack_window(raised.level)
+    postgresql = db.session.get_bind().dialect.name == "postgresql"
+    insert = pg_insert(Alert) if postgresql else sqlite_insert(Alert)
+    statement = (
+        insert.values(
+            id=new_id(),
+            person_id=person_id,
+            inbound_message_id=raised.message_id,
+            level=raised.level,
+            kind=raised.kind,
+            reasons=raised.reasons,
+            status=AlertStatus.OPEN,
+            created_at=raised.now,
+            last_inbound_at=raised.now,
+            next_escalation_at=raised.now + window if window else None,
+        )
+        .on_conflict_do_nothing(index_elements=[Alert.person_id], index_where=UNRESOLVED)
+        .returning(Alert)
+    )
+    # Twice at most: the alert that won may be resolved before this text reads it.
+    for _ in range(2):
+        alert = db.session.scalars(statement).one_or_none()
+        if alert is not None:
+            if raised.level is not Level.ROUTINE:
+                _page(alert, _primary_on_call(raised.now, policy), step="first", policy=policy)
+            return alert
+        existing = open_alert_for(person_id, lock=True)
+        if existing is not None:
+            _join(existing, raised, policy)
+            return existing
+    raise RuntimeError("the person's unresolved alert kept changing; the text will be retried")
 
 
 def page_text(alert: Alert, policy: Policy, *, escalation: int = 0) -> str:
@@ -625,11 +663,28 @@ def assign(alert: Alert, assignee_id: str, *, actor: Actor, now: datetime) -> Al
 MAX_REPLY_CHARS = 600
 
 
+@dataclass(frozen=True)
+class Replied:
+    """A staff reply's outbox text, and whether an earlier post of the same form sent it."""
+
+    outbox_message_id: str
+    already_sent: bool
+
+
 def reply(
-    alert: Alert, text: str, *, user: User, actor: Actor, now: datetime, hub: str
-) -> OutboxMessage:
+    alert: Alert,
+    text: str,
+    *,
+    token: str,
+    user: User,
+    actor: Actor,
+    now: datetime,
+    hub: str,
+) -> Replied:
     """Text the person from the hub's number through the outbox (acknowledges an OPEN alert).
 
+    `token` is the one-time token of the form the text came from: posted again (a double
+    click, a browser re-sending the form), it changes nothing and queues no second text.
     Refused for an opted-out person unless they wrote again since opting out (sms.consent).
     """
     _begin_writing()
@@ -651,14 +706,20 @@ def reply(
     if errors:
         db.session.rollback()
         raise ValidationFailed({"body": errors})
-    _acknowledge(alert, user, now)
-    message = outbox.enqueue(
+    # The key is the form's token: a repeat finds the first post's row (or, racing it, waits
+    # for it on the unique key) and this transaction then writes nothing at all.
+    message, added = outbox.enqueue_once(
         to=person.phone,
         body=full,
         kind=OutboxKind.STAFF_REPLY,
-        idempotency_key=f"staff-reply:{alert.id}:{utcnow().isoformat()}:{user.id}",
+        idempotency_key=f"staff-reply:{alert.id}:{token}",
         person_id=person.id,
     )
+    if not added:
+        sent = Replied(message.id, already_sent=True)
+        db.session.rollback()
+        return sent
+    _acknowledge(alert, user, now)
     db.session.add(StaffReply(alert_id=alert.id, author_id=user.id, outbox_message_id=message.id))
     audit.record(
         actor,
@@ -669,7 +730,7 @@ def reply(
         at=now,
     )
     db.session.commit()
-    return message
+    return Replied(message.id, already_sent=False)
 
 
 def resolve(
@@ -702,16 +763,30 @@ def resolve(
     return alert
 
 
-def add_note(alert: Alert, text: str, *, user: User, actor: Actor, now: datetime) -> AlertNote:
-    """Add a staff note to the alert."""
+def add_note(
+    alert: Alert, text: str, *, token: str, user: User, actor: Actor, now: datetime
+) -> tuple[AlertNote, bool]:
+    """Add a staff note to the alert; False with the earlier note when `token` added it."""
     _begin_writing()
     body = text.strip()
     if not body:
         db.session.rollback()
         raise ValidationFailed.one("note", "Write the note.")
-    note = AlertNote(alert_id=alert.id, author_id=user.id, body=body, created_at=now)
-    db.session.add(note)
-    db.session.flush()
+    by_token = sa.select(AlertNote).where(AlertNote.submission_token == token)
+    earlier = db.session.scalar(by_token)
+    if earlier is None:
+        note = AlertNote(
+            alert_id=alert.id, author_id=user.id, body=body, created_at=now, submission_token=token
+        )
+        try:
+            with db.session.begin_nested():
+                db.session.add(note)
+        except IntegrityError:
+            # The same form, posted at the same moment, committed its note first.
+            earlier = db.session.scalars(by_token).one()
+    if earlier is not None:
+        db.session.rollback()
+        return earlier, False
     audit.record(
         actor,
         "inbox.alert.noted",
@@ -721,7 +796,7 @@ def add_note(alert: Alert, text: str, *, user: User, actor: Actor, now: datetime
         at=now,
     )
     db.session.commit()
-    return note
+    return note, True
 
 
 # ---------------------------------------------------------------------------------------------

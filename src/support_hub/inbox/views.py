@@ -193,9 +193,10 @@ def reply(alert_id: str) -> BaseResponse:
     _checked(form)
     hub = current_app.extensions["support_hub.settings"].hub_name
     try:
-        services.reply(
+        replied = services.reply(
             alert,
             form.body.data or "",
+            token=form.token.data or "",
             user=staff_user(),
             actor=current_actor(),
             now=clock(),
@@ -203,7 +204,12 @@ def reply(alert_id: str) -> BaseResponse:
         )
     except ValidationFailed as exc:
         return _refused(alert, exc)
-    flash("Reply queued; its delivery status shows in the conversation.", "info")
+    if replied.already_sent:
+        flash(
+            "This reply was already sent (the form was sent twice); it was not sent again.", "info"
+        )
+    else:
+        flash("Reply queued; its delivery status shows in the conversation.", "info")
     return _back(alert)
 
 
@@ -215,12 +221,19 @@ def add_note(alert_id: str) -> BaseResponse:
     form = NoteForm()
     _checked(form)
     try:
-        services.add_note(
-            alert, form.note.data or "", user=staff_user(), actor=current_actor(), now=clock()
+        _, added = services.add_note(
+            alert,
+            form.note.data or "",
+            token=form.token.data or "",
+            user=staff_user(),
+            actor=current_actor(),
+            now=clock(),
         )
     except ValidationFailed as exc:
         return _refused(alert, exc)
-    flash("Note added.", "info")
+    flash(
+        "Note added." if added else "This note was already added (the form was sent twice).", "info"
+    )
     return _back(alert)
 
 

@@ -26,11 +26,34 @@ def enqueue(
 
     A second enqueue with the same idempotency key returns the existing row instead of a new one.
     """
+    message, _ = enqueue_once(
+        to=to,
+        body=body,
+        kind=kind,
+        idempotency_key=idempotency_key,
+        person_id=person_id,
+        not_before=not_before,
+        validity_seconds=validity_seconds,
+    )
+    return message
+
+
+def enqueue_once(
+    *,
+    to: str,
+    body: str,
+    kind: OutboxKind,
+    idempotency_key: str,
+    person_id: str | None = None,
+    not_before: datetime | None = None,
+    validity_seconds: int | None = None,
+) -> tuple[OutboxMessage, bool]:
+    """As `enqueue`, and whether this call added the row (False: the key was used before)."""
     existing = db.session.scalar(
         sa.select(OutboxMessage).where(OutboxMessage.idempotency_key == idempotency_key)
     )
     if existing is not None:
-        return existing
+        return existing, False
     not_before = not_before or utcnow()
     message = OutboxMessage(
         to_number=to,
@@ -48,10 +71,11 @@ def enqueue(
             db.session.add(message)
     except IntegrityError:
         # A concurrent transaction enqueued the same key first: theirs is the message.
-        return db.session.scalars(
+        theirs = db.session.scalars(
             sa.select(OutboxMessage).where(OutboxMessage.idempotency_key == idempotency_key)
         ).one()
-    return message
+        return theirs, False
+    return message, True
 
 
 def cancel_pending_to(number: str, reason: str) -> int:
