@@ -7,6 +7,7 @@ migration creates both): `pg_config --sharedir` of the install beside `initdb`.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import pwd
 import shutil
@@ -63,7 +64,7 @@ class Cluster:
         subprocess.run(command, check=True, capture_output=True, text=True)
 
     def init(self) -> None:
-        self._run("initdb", "-D", str(self.data_dir), "-U", "postgres", "--auth=trust", "-E", "UTF8")
+        self._run("initdb", "-D", str(self.data_dir), "-U", "postgres", "--auth=trust")
 
     def start(self) -> None:
         options = (
@@ -105,8 +106,6 @@ def throwaway_cluster() -> Iterator[Cluster]:
         cluster.create_database()
         yield cluster
     finally:
-        try:
-            cluster.stop("fast")
-        except subprocess.CalledProcessError:
-            pass  # already stopped (a failed scenario)
+        with contextlib.suppress(subprocess.CalledProcessError):
+            cluster.stop("fast")  # unless a failed scenario left it stopped
         shutil.rmtree(top, ignore_errors=True)
