@@ -146,18 +146,29 @@ def deliver_one(
     gateway: SmsGateway,
     pace: Callable[[], object] | None = None,
     now: datetime | None = None,
+    lease: timedelta = LEASE,
 ) -> Outcome:
     """Send one claimed row and record what happened (each step its own transaction).
 
-    `pace` is called just before the network send (per-sender pacing, see `pacing.py`).
+    `pace` is called before the row is checked (per-sender pacing, see `pacing.py`): waiting
+    for a turn after the check would let a STOP that arrives during the wait be overtaken by
+    the send. `lease` is renewed by the check, so the claim outlives this send.
     """
+    if pace is not None:
+        pace()
     begin_write(db.session)
     # Counting the attempt first (and committing it before the network call) takes the row's
-    # write lock and proves the claim is still ours.
+    # write lock and proves the claim is still ours. It also renews the lease from now: a batch
+    # claimed long ago (slow sends, timeouts, pacing) must not let another worker reclaim this
+    # row while it is on the wire, which would send it twice outside DESIGN §8's window.
     held = db.session.execute(
         sa.update(OutboxMessage)
         .where(_held(message_id, worker_id))
-        .values(attempts=OutboxMessage.attempts + 1, updated_at=utcnow())
+        .values(
+            attempts=OutboxMessage.attempts + 1,
+            updated_at=utcnow(),
+            lease_expires_at=utcnow() + lease,
+        )
         .returning(
             OutboxMessage.to_number,
             OutboxMessage.body,
@@ -194,8 +205,6 @@ def deliver_one(
         return Outcome(message_id, OutboxStatus.CANCELLED, blocked)
     db.session.commit()
     outbound = OutboundSms(to=to_number, body=body, validity_seconds=validity_seconds)
-    if pace is not None:
-        pace()
     try:
         result = gateway.send(outbound)
     except SendError as exc:
@@ -271,7 +280,7 @@ def deliver_due(
 ) -> list[Outcome]:
     """Claim one batch of due rows and deliver them; returns what happened to each."""
     claimed = claim_due(worker_id, limit, now, lease)
-    return [deliver_one(i, worker_id, gateway, now=now) for i in claimed]
+    return [deliver_one(i, worker_id, gateway, now=now, lease=lease) for i in claimed]
 
 
 def release_claims(worker_id: str) -> int:

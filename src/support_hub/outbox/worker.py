@@ -45,7 +45,9 @@ def deliver_outbox(worker: Worker) -> int:
         for message_id in claimed:
             if worker.stopping:
                 break
-            delivery.deliver_one(message_id, worker.worker_id, worker.gateway, pace=worker.pacer)
+            delivery.deliver_one(
+                message_id, worker.worker_id, worker.gateway, pace=worker.pacer, lease=worker.lease
+            )
             sent += 1
     if worker.stopping:
         delivery.release_claims(worker.worker_id)
