@@ -25,7 +25,7 @@ from flask import Flask
 
 from bench.harness import REPO, gunicorn
 from reliability.conftest import Record
-from reliability.support import Texter, production_env
+from reliability.support import WEB_START_SECONDS, Texter, production_env
 from support_hub.accounts.models import Role
 from support_hub.extensions import db
 from support_hub.inbox.models import Alert, AlertStatus
@@ -67,7 +67,7 @@ def test_crisis_texts_during_a_worker_outage_are_answered_paged_and_escalated_af
     env = production_env(database_url, tmp_path / "instance", fake_twilio, URGENT_ACK_MINUTES="1")
     # The web stays up throughout; only the workers are out.
     with contextlib.ExitStack() as running:
-        texter = Texter(running.enter_context(gunicorn(env)))
+        texter = Texter(running.enter_context(gunicorn(env, start_seconds=WEB_START_SECONDS)))
         routine = [texter.send("HELP", "+16175550170", f"SMrelhelp{i:024d}") for i in range(5)]
         crisis_started = time.monotonic()
         answers = [

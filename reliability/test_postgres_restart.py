@@ -24,7 +24,7 @@ import pytest
 from bench.harness import REPO, gunicorn
 from reliability.cluster import Cluster, find_binaries, throwaway_cluster
 from reliability.conftest import Record
-from reliability.support import Answer, Texter, production_env
+from reliability.support import WEB_START_SECONDS, Answer, Texter, production_env
 
 pytestmark = [pytest.mark.slow, pytest.mark.real_commits]
 
@@ -68,7 +68,7 @@ def test_texts_during_a_postgresql_crash_are_answered_5xx_fast_and_stored_once_o
     with throwaway_cluster() as cluster:
         _migrate(cluster, tmp_path / "instance")
         env = production_env(cluster.url, tmp_path / "instance")
-        with gunicorn(env) as url:
+        with gunicorn(env, start_seconds=WEB_START_SECONDS) as url:
             texter = Texter(url)
             answers: list[tuple[float, Answer]] = []
             lock = threading.Lock()

@@ -26,7 +26,7 @@ from flask import Flask
 
 from bench.harness import gunicorn
 from reliability.conftest import Record
-from reliability.support import Texter, production_env
+from reliability.support import WEB_START_SECONDS, Texter, production_env
 from support_hub.db import utcnow
 from support_hub.extensions import db
 from support_hub.outbox.delivery import BACKOFF_BASE_SECONDS
@@ -99,7 +99,7 @@ def test_a_faulty_twilio_loses_nothing_and_stop_cancels_the_backlog(
     fake_twilio.fault_plan = fault_plan  # type: ignore[assignment]
     database_url = app.config["SQLALCHEMY_DATABASE_URI"]
     web_env = production_env(database_url, tmp_path / "web", fake_twilio)
-    with gunicorn(web_env) as url:
+    with gunicorn(web_env, start_seconds=WEB_START_SECONDS) as url:
         queue_bulk(total, prefix="fault")
         # The person who will send STOP has texts due over the first seconds of the drain.
         now = utcnow()
