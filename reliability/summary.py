@@ -1,6 +1,6 @@
 """Print the figures the last run recorded (build/reliability/*.json), one block per scenario.
 
-    .venv/bin/python -m reliability.summary
+.venv/bin/python -m reliability.summary
 """
 
 from __future__ import annotations

@@ -101,12 +101,13 @@ def test_a_faulty_twilio_loses_nothing_and_stop_cancels_the_backlog(
     web_env = production_env(database_url, tmp_path / "web", fake_twilio)
     with gunicorn(web_env, start_seconds=WEB_START_SECONDS) as url:
         queue_bulk(total, prefix="fault")
-        # The person who will send STOP has texts due over the first seconds of the drain.
+        # The person who will send STOP has a backlog at the head of the queue (due before the
+        # bulk), so their texts are claimed, sent, and still waiting when the STOP arrives.
         now = utcnow()
         for i in range(backlog):
             enqueue(
                 to=STOPPER, body=f"Support Hub: for the stopper {i}", kind=OutboxKind.NOTICE,
-                idempotency_key=f"stopper:{i}", not_before=now + timedelta(seconds=i * 0.1),
+                idempotency_key=f"stopper:{i}", not_before=now - timedelta(seconds=backlog - i),
             )  # fmt: skip
         db.session.commit()
         overrides = twilio_overrides(
