@@ -5,7 +5,9 @@ no worker); the pages wait in the outbox. With every worker down nothing reaches
 outage outlasts `URGENT_ACK_MINUTES` (full scale: the real minute; short scale: the alerts'
 timers are moved into the past, as if the outage had lasted that long). Then one `flask worker`
 starts: the first pages go out, and the escalation timers that ran out during the outage fire
-once each, paging the responders and the admin.
+once each, paging the responders and the admin. A backlog of bulk texts (check-ins at the top
+of the hour, say) queued before the crisis, sent at a paced `SMS_SEND_RATE`, must hold up
+neither the pages nor the escalation.
 """
 
 from __future__ import annotations
@@ -31,6 +33,7 @@ from support_hub.extensions import db
 from support_hub.inbox.models import Alert, AlertStatus
 from support_hub.outbox.models import OutboxKind, OutboxMessage, OutboxStatus
 from tests.fakes.twilio_api import FakeTwilio, SentRequest
+from tests.outbox.processes import queue_bulk
 from tests.staff import make_user
 
 pytestmark = [pytest.mark.slow, pytest.mark.real_commits]
@@ -43,6 +46,8 @@ CRISES = (
     ("+16175550173", "my wife can't breathe and her lips are blue", "911"),
 )
 OUTAGE_CHECK_SECONDS = 3.0
+BACKLOG = {"short": 300, "full": 2000}
+SEND_RATE = 10.0
 
 
 def _pages(fake: FakeTwilio) -> list[SentRequest]:
@@ -64,7 +69,12 @@ def test_crisis_texts_during_a_worker_outage_are_answered_paged_and_escalated_af
     database_url = app.config["SQLALCHEMY_DATABASE_URI"]
     make_user(Role.RESPONDER, "remy@example.org", phone=RESPONDER)
     make_user(Role.ADMIN, "ada@example.org", phone=ADMIN)
-    env = production_env(database_url, tmp_path / "instance", fake_twilio, URGENT_ACK_MINUTES="1")
+    env = production_env(
+        database_url, tmp_path / "instance", fake_twilio,
+        URGENT_ACK_MINUTES="1", SMS_SEND_RATE=str(SEND_RATE),
+    )  # fmt: skip
+    backlog = BACKLOG[scale]
+    queue_bulk(backlog, prefix="backlog")
     # The web stays up throughout; only the workers are out.
     with contextlib.ExitStack() as running:
         texter = Texter(running.enter_context(gunicorn(env, start_seconds=WEB_START_SECONDS)))
@@ -115,6 +125,19 @@ def test_crisis_texts_during_a_worker_outage_are_answered_paged_and_escalated_af
             worker.send_signal(signal.SIGTERM)
             output, _ = worker.communicate(timeout=30)
     accepted_at = [p.accepted_at or 0.0 for p in _pages(fake_twilio)]
+    bulk_before_last_page = sum(
+        1
+        for r in fake_twilio.accepted()
+        if "backlog message" in r.form["Body"]
+        and (r.accepted_at or 0) < max(accepted_at, default=0)
+    )
+    bulk_rows = dict(
+        db.session.execute(
+            sa.select(OutboxMessage.status, sa.func.count())
+            .where(OutboxMessage.kind == OutboxKind.NOTICE)
+            .group_by(OutboxMessage.status)
+        ).all()
+    )
     first_page_at = min(accepted_at, default=worker_started)
     last_page_at = max(accepted_at, default=worker_started)
     db.session.expire_all()
@@ -133,6 +156,10 @@ def test_crisis_texts_during_a_worker_outage_are_answered_paged_and_escalated_af
             "timers": "real minute" if scale == "full" else "moved 61 s into the past",
             "seconds_worker_start_to_first_page": round(first_page_at - worker_started, 2),
             "seconds_worker_start_to_last_page": round(last_page_at - worker_started, 2),
+            "backlog_queued_before_the_crisis": backlog,
+            "sms_send_rate": SEND_RATE,
+            "backlog_sent_before_the_last_page": bulk_before_last_page,
+            "backlog_rows_after": {status.value: n for status, n in bulk_rows.items()},
             "pages_sent_after": len(pages),
             "escalation_pages": len(escalation_pages),
             "alerts_escalation_counts": sorted(a.escalation_count for a in alerts),
@@ -150,3 +177,6 @@ def test_crisis_texts_during_a_worker_outage_are_answered_paged_and_escalated_af
     assert len(pages) == 9 and len(escalation_pages) == 6
     assert sorted(p.form["To"] for p in escalation_pages) == sorted([ADMIN, RESPONDER] * 3)
     assert [a.escalation_count for a in alerts] == [1, 1, 1], "a timer was lost or fired twice"
+    assert last_page_at - worker_started < 60, "pages held up (DESIGN §7: within 60 s)"
+    assert bulk_before_last_page < backlog, "the pages waited for the whole backlog"
+    assert sum(bulk_rows.values()) == backlog, "a backlog text was lost"
