@@ -38,8 +38,8 @@ from tests.staff import make_user
 
 pytestmark = [pytest.mark.slow, pytest.mark.real_commits]
 
-RESPONDER = "+16175550161"
-ADMIN = "+16175550162"
+RESPONDER = "+16175560161"  # outside the backlog's +1617555xxxx numbers
+ADMIN = "+16175560162"
 CRISES = (
     ("+16175550171", "I can't do this anymore, I want to end my life", "988"),
     ("+16175550172", "ya no puedo más, quiero morirme", "988"),
