@@ -6,7 +6,7 @@ FLASK  := $(BIN)/flask --app support_hub
 HOST   ?= 127.0.0.1
 PORT   ?= 5000
 
-.PHONY: run test test-postgres lint install install-dev browser-deps clean
+.PHONY: run test test-postgres reliability lint install install-dev browser-deps clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -40,6 +40,19 @@ tests/browser/node_modules/.package-lock.json: tests/browser/package-lock.json
 
 test-postgres: install-dev browser-deps
 	TEST_DATABASE_URL=postgresql+psycopg://postgres@127.0.0.1:5432/test $(BIN)/pytest
+
+## reliability: the fault suite at full scale on PostgreSQL (reliability/README.md); figures
+## land in build/reliability/. TEST_DATABASE_URL defaults to the database `reliability` on
+## 127.0.0.1:5432, created if missing (its schema is rebuilt every run).
+RELIABILITY_DATABASE_URL ?= postgresql+psycopg://postgres@127.0.0.1:5432/reliability
+reliability: install-dev
+	@if [ -z "$(TEST_DATABASE_URL)" ]; then \
+	  psql -h 127.0.0.1 -U postgres -d postgres -tAc \
+	    "SELECT 1 FROM pg_database WHERE datname = 'reliability'" | grep -q 1 \
+	  || createdb -h 127.0.0.1 -U postgres reliability; fi
+	TEST_DATABASE_URL="$(or $(TEST_DATABASE_URL),$(RELIABILITY_DATABASE_URL))" \
+	  $(BIN)/pytest reliability --scale full
+	$(BIN)/python -m reliability.summary
 
 lint: install-dev
 	$(BIN)/ruff check .

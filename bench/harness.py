@@ -65,8 +65,13 @@ def free_port() -> int:
 
 
 @contextmanager
-def gunicorn(env: dict[str, str], *, workers: int = 2, threads: int = 4) -> Iterator[str]:
-    """Run the bench app under gunicorn on loopback; yield its base URL."""
+def gunicorn(
+    env: dict[str, str], *, workers: int = 2, threads: int = 4, start_seconds: float = 30.0
+) -> Iterator[str]:
+    """Run the bench app under gunicorn on loopback; yield its base URL.
+
+    `start_seconds`: how long it may take to answer /healthz (more on a shared, loaded machine).
+    """
     port = free_port()
     full_env = {**os.environ, **env, "PYTHONPATH": str(REPO)}
     process = subprocess.Popen(
@@ -77,7 +82,7 @@ def gunicorn(env: dict[str, str], *, workers: int = 2, threads: int = 4) -> Iter
     )  # fmt: skip
     url = f"http://127.0.0.1:{port}"
     try:
-        deadline = time.monotonic() + 30
+        deadline = time.monotonic() + start_seconds
         while True:
             try:
                 with urllib.request.urlopen(url + "/healthz", timeout=2):
@@ -89,7 +94,11 @@ def gunicorn(env: dict[str, str], *, workers: int = 2, threads: int = 4) -> Iter
         yield url
     finally:
         process.terminate()
-        process.wait(timeout=20)
+        try:
+            process.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
 
 
 @dataclass(frozen=True)

@@ -4,7 +4,8 @@ Each request is checked against Twilio's OpenAPI description of `POST
 /2010-04-01/Accounts/{AccountSid}/Messages.json` when `../shared/twilio-oai` is present (form
 fields it knows, `To` required, HTTP basic auth with the account SID), and recorded. Tests script
 failures with `fail_next(...)`: an HTTP status with a Twilio error code, or a stall longer than
-the client's timeout.
+the client's timeout; or with a `fault_plan` that decides for every request (a failure, a delay
+before accepting, or nothing), for long runs with faults mixed in at random.
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ import re
 import threading
 import time
 from collections import deque
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -51,6 +52,8 @@ class SentRequest:
     accepted: bool = False
     # When the fake answered 201 (time.monotonic()), to place a duplicate against a kill.
     accepted_at: float | None = None
+    # When the request arrived (time.monotonic()): pacing and backoff are measured from it.
+    received_at: float = field(default_factory=time.monotonic)
 
 
 @dataclass
@@ -65,6 +68,9 @@ class FakeTwilio:
     _lock: threading.Lock = field(default_factory=threading.Lock)
     # Seconds every accepted send takes (to catch a worker in the middle of one).
     send_seconds: float = 0.0
+    # Called with each request's number (from 1) when nothing is scripted: a Failure to answer
+    # with, seconds to wait before accepting (a slow API), or None.
+    fault_plan: Callable[[int], Failure | float | None] | None = None
     _server: ThreadingHTTPServer | None = None
     _counter: int = 0
 
@@ -152,6 +158,11 @@ class FakeTwilio:
             self._reply(handler, 401, {"code": 20003, "message": "Authenticate", "status": 401})
             return
         self._check_contract(form)
+        planned = self.fault_plan(number) if failure is None and self.fault_plan else None
+        if isinstance(planned, Failure):
+            failure = planned
+        elif planned:
+            time.sleep(planned)
         if failure is not None:
             if failure.stall_seconds:
                 time.sleep(failure.stall_seconds)

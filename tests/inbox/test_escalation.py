@@ -12,6 +12,8 @@ from support_hub.accounts.models import AuditEvent, User
 from support_hub.extensions import db
 from support_hub.inbox import services
 from support_hub.inbox.models import OnCallShift, Tier
+from support_hub.outbox.models import OutboxKind
+from support_hub.outbox.services import enqueue
 from support_hub.outbox.worker import Worker
 from support_hub.sms.gateway import ConsoleGateway
 from tests.inbox.conftest import alerts, pages, receive
@@ -106,6 +108,30 @@ def test_the_timer_is_a_row_so_a_fresh_worker_escalates_what_was_due(
     (alert,) = alerts()
     assert alert.escalation_count == 1
     assert paged_admin.phone in _numbers("escalation-1")
+
+
+def test_a_backlog_of_bulk_texts_holds_up_neither_the_page_nor_the_escalation(
+    app: Flask, responder: User, paged_admin: User
+) -> None:
+    """Found while building the reliability suite: the worker drained the whole outbox before
+    its other tasks ran, and claimed strictly by due time, so with thousands of paced texts
+    waiting, a crisis page and its escalation waited behind all of them."""
+    for i in range(60):
+        enqueue(
+            to=f"+1617555{i:04d}", body=f"Support Hub: bulk {i}", kind=OutboxKind.NOTICE,
+            idempotency_key=f"bulk:{i}",
+        )  # fmt: skip
+    db.session.commit()
+    receive("I want to kill myself", at=datetime.now(UTC) - timedelta(minutes=11))
+    gateway = ConsoleGateway()
+    Worker(app, gateway, batch_size=20).drain()
+    bodies = [message.body for message in gateway.sent]
+    last_bulk = max(i for i, body in enumerate(bodies) if "bulk" in body)
+    first_page = min(i for i, body in enumerate(bodies) if "URGENT alert." in body)
+    escalations = [i for i, body in enumerate(bodies) if "Not acknowledged yet" in body]
+    assert first_page == 0
+    assert escalations and max(escalations) < last_bulk
+    assert len(bodies) == 60 + 1 + len(escalations)
 
 
 def test_resolved_alerts_never_escalate(responder: User, paged_admin: User) -> None:

@@ -172,6 +172,24 @@ def test_a_claim_is_a_lease_that_another_worker_takes_over_when_it_expires(
     assert len(fake_twilio.accepted()) == 1
 
 
+def test_a_page_is_claimed_before_a_backlog_that_became_due_earlier() -> None:
+    """Found while building the reliability suite: claims went strictly by due time, so a crisis
+    page (or a retry of one) waited behind every bulk text due before it."""
+    backlog = [_queue(f"bulk{i}", to=f"+1617555{i:04d}") for i in range(30)]
+    reply = enqueue(
+        to="+16175550150", body="Support Hub: Hi, this is Remy.", kind=OutboxKind.STAFF_REPLY,
+        idempotency_key="staff-reply:1",
+    )  # fmt: skip
+    page = enqueue(
+        to="+16175550161", body="Support Hub: URGENT alert.", kind=OutboxKind.PAGE,
+        idempotency_key="page:1",
+    )  # fmt: skip
+    db.session.commit()
+    claimed = claim_due("w1", limit=3)
+    # RETURNING gives no order; which three were taken is the point.
+    assert set(claimed) == {page.id, reply.id, backlog[0].id}
+
+
 def test_released_claims_go_back_to_the_queue() -> None:
     row = _queue("x")
     claim_due("w1")

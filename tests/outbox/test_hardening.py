@@ -19,7 +19,7 @@ from support_hub.outbox.models import OutboxKind, OutboxMessage, OutboxStatus
 from support_hub.outbox.pacing import Pacer
 from support_hub.outbox.services import enqueue
 from support_hub.outbox.worker import Worker
-from support_hub.sms.gateway import ConsoleGateway, TwilioGateway
+from support_hub.sms.gateway import ConsoleGateway, OutboundSms, SendResult, TwilioGateway
 from support_hub.sms.models import Person
 from tests.conftest import settings_for_tests
 from tests.fakes.twilio_api import Failure, FakeTwilio
@@ -111,6 +111,58 @@ def test_stop_while_a_row_sits_in_a_workers_batch_cancels_it(app: Flask) -> None
     gateway = ConsoleGateway()
     assert deliver_one(claimed, "w1", gateway).status is OutboxStatus.CANCELLED
     assert gateway.sent == []
+
+
+def test_a_stop_that_arrives_while_a_send_waits_for_its_turn_cancels_it(app: Flask) -> None:
+    """Pacing waits before the opt-out check, never between the check and the send.
+
+    Found while building the reliability suite (STOP during a paced backlog): the wait for
+    the sender's turn used to come after the check, so a STOP during it was overtaken by the
+    send.
+    """
+    db.session.add(Person(phone=OPTED_OUT, language="en"))
+    _queue("paced-then-stopped", OPTED_OUT)
+    db.session.commit()
+    (claimed,) = claim_due("w1")
+    from support_hub.sms.services import InboundSms, receive_inbound
+
+    def stop_arrives_while_waiting() -> None:
+        receive_inbound(InboundSms("SMstop0002", OPTED_OUT, "+16175550100", "STOP"), hub="Hub")
+
+    gateway = ConsoleGateway()
+    outcome = deliver_one(claimed, "w1", gateway, pace=stop_arrives_while_waiting)
+    assert outcome.status is OutboxStatus.CANCELLED
+    assert gateway.sent == []
+
+
+class ClaimsWhileOnTheWire:
+    """A gateway during whose send another worker tries to claim what is due (a slow Twilio)."""
+
+    name = "claims-while-sending"
+
+    def __init__(self) -> None:
+        self.inner = ConsoleGateway()
+        self.taken_meanwhile: list[str] = []
+
+    def send(self, message: OutboundSms) -> SendResult:
+        self.taken_meanwhile += claim_due("w2")
+        return self.inner.send(message)
+
+
+def test_a_send_renews_its_lease_so_no_other_worker_reclaims_it_on_the_wire() -> None:
+    """A batch claimed long ago (slow sends, timeouts) must not be sent twice.
+
+    Found while building the reliability suite's slow-Twilio scenario: the lease ran from the
+    batch's claim, so a row whose turn came after the lease had run out could be reclaimed and
+    sent by a second worker while the first was still sending it.
+    """
+    _queue("late-in-its-batch", "+16175550142", at_offset=-600)
+    db.session.commit()
+    (claimed,) = claim_due("w1", now=utcnow() - timedelta(minutes=5))
+    gateway = ClaimsWhileOnTheWire()
+    assert deliver_one(claimed, "w1", gateway).status is OutboxStatus.SENT
+    assert gateway.taken_meanwhile == []
+    assert len(gateway.inner.sent) == 1
 
 
 def test_pacer_spaces_sends_at_the_configured_rate() -> None:

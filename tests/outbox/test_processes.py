@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import os
 import random
-import signal
 import time
 from collections import Counter
 from collections.abc import Iterator
@@ -18,7 +16,13 @@ from support_hub.extensions import db
 from support_hub.outbox.models import OutboxMessage, OutboxStatus
 from tests.conftest import settings_for_tests
 from tests.fakes.twilio_api import FakeTwilio
-from tests.outbox.processes import queue_bulk, start_worker, twilio_overrides
+from tests.outbox.processes import (
+    duplicates_around_kills,
+    kill_while_draining,
+    queue_bulk,
+    start_worker,
+    twilio_overrides,
+)
 
 pytestmark = [pytest.mark.slow, pytest.mark.real_commits]
 
@@ -73,9 +77,8 @@ def test_a_worker_killed_again_and_again_loses_nothing(
 ) -> None:
     """SIGKILL at random moments while draining (>= 50 kills); a 1-second lease reclaims claims.
 
-    A duplicate is possible only when the kill lands after Twilio accepted a text and before the
-    worker committed SENT. A worker sends one text at a time, so each kill can cause at most one
-    duplicate, and the first copy of each is accepted around a kill.
+    The duplicate window is checked by `duplicates_around_kills` (shared with the reliability
+    suite's 10,000-message version, reliability/test_worker_kills.py).
     """
     total = 3000
     queue_bulk(total)
@@ -84,21 +87,10 @@ def test_a_worker_killed_again_and_again_loses_nothing(
         fake_twilio,
         OUTBOX_LEASE_SECONDS="1",
     )
-    rng = random.Random(6)
-    kills: list[float] = []
-    deadline = time.monotonic() + 50
-    while len(kills) < 50 and time.monotonic() < deadline:
-        seen = len(fake_twilio.requests)
-        worker = start_worker(overrides, once=False)
-        # Kill while it is draining: after its first send, at a random moment.
-        wait_until = time.monotonic() + 5
-        while len(fake_twilio.requests) == seen and time.monotonic() < wait_until:
-            time.sleep(0.005)
-        time.sleep(rng.uniform(0.0, 0.15))
-        assert worker.pid is not None
-        os.kill(worker.pid, signal.SIGKILL)
-        kills.append(time.monotonic())
-        worker.join(timeout=10)
+    kills = kill_while_draining(
+        overrides, fake_twilio, total=total, kills=50, workers=1, rng=random.Random(6),
+        deadline_seconds=120,
+    )  # fmt: skip
     assert len(kills) >= 50
     # Then a worker that is left alone finishes the queue (expired leases included).
     time.sleep(1.1)
@@ -108,21 +100,8 @@ def test_a_worker_killed_again_and_again_loses_nothing(
     rows = _rows()
     assert len(rows) == total
     assert {status for _, status, _ in rows} == {OutboxStatus.SENT}, "a message was lost"
-    accepted: dict[str, list[float]] = {}
-    for request in fake_twilio.accepted():
-        assert request.accepted_at is not None
-        accepted.setdefault(request.form["Body"], []).append(request.accepted_at)
-    assert len(accepted) == total
-    duplicates = {body: sorted(times) for body, times in accepted.items() if len(times) > 1}
-    # Each kill interrupts at most the one send in flight, so extra copies never outnumber kills
-    # (a message can be caught by two kills in a row: sent, killed, reclaimed, sent, killed).
-    extra_copies = sum(len(times) - 1 for times in duplicates.values())
-    assert extra_copies <= len(kills)
-    for times in duplicates.values():
-        # Every copy but the last went out just around a kill (the fake may answer a request a
-        # moment after its sender died, on a loaded machine), never while no worker was killed.
-        for sent in times[:-1]:
-            assert any(-1.0 < kill - sent < 5.0 for kill in kills), "a duplicate outside the window"
+    assert len({r.form["Body"] for r in fake_twilio.accepted()}) == total
+    duplicates = duplicates_around_kills(fake_twilio, kills)
     rows_by_body = {body: attempts for body, _, attempts in rows}
     assert all(rows_by_body[body] >= 2 for body in duplicates)
     print(f"{len(kills)} kills; {len(duplicates)} duplicate(s) of {total} messages")

@@ -50,10 +50,29 @@ def backoff(attempts: int, rng: random.Random | None = None) -> timedelta:
     return timedelta(seconds=max(1.0, (rng or random).uniform(ceiling / 2, ceiling)))
 
 
+# Texts someone is waiting for now go before bulk ones, whenever each became due: a page about
+# a crisis (DESIGN §7: within 60 s) must not queue behind thousands of paced check-ins or behind
+# retries of them, nor must a reply to a person who just wrote.
+_URGENCY_RANK = {
+    OutboxKind.PAGE: 0,
+    OutboxKind.STAFF_REPLY: 1,
+    OutboxKind.REPLY: 1,
+    OutboxKind.OPT_OUT_CONFIRMATION: 1,
+}
+_BULK_RANK = 2
+_URGENCY = sa.case(
+    *((OutboxMessage.kind == kind, rank) for kind, rank in _URGENCY_RANK.items()),
+    else_=_BULK_RANK,
+)
+
+
 def claim_due(
     worker_id: str, limit: int = 20, now: datetime | None = None, lease: timedelta = LEASE
 ) -> list[str]:
-    """Claim up to `limit` due rows (pending, or claimed with an expired lease); commits."""
+    """Claim up to `limit` due rows (pending, or claimed with an expired lease); commits.
+
+    Pages first, then replies to people, then bulk texts; within each, the longest due first.
+    """
     now = now or utcnow()
     due = (
         sa.select(OutboxMessage.id)
@@ -69,7 +88,7 @@ def claim_due(
                 ),
             )
         )
-        .order_by(OutboxMessage.not_before)
+        .order_by(_URGENCY, OutboxMessage.not_before)
         .limit(limit)
     )
     if db.session.get_bind().dialect.name == "postgresql":
@@ -83,10 +102,15 @@ def claim_due(
             lease_expires_at=now + lease,
             updated_at=now,
         )
-        .returning(OutboxMessage.id)
+        .returning(OutboxMessage.id, OutboxMessage.kind, OutboxMessage.not_before)
         .execution_options(synchronize_session=False)
     )
-    ids = list(db.session.execute(statement).scalars())
+    # RETURNING comes in no particular order: send the batch in the order it was chosen.
+    rows = sorted(
+        db.session.execute(statement).all(),
+        key=lambda row: (_URGENCY_RANK.get(row.kind, _BULK_RANK), row.not_before),
+    )
+    ids = [row.id for row in rows]
     db.session.commit()
     return ids
 
@@ -146,18 +170,29 @@ def deliver_one(
     gateway: SmsGateway,
     pace: Callable[[], object] | None = None,
     now: datetime | None = None,
+    lease: timedelta = LEASE,
 ) -> Outcome:
     """Send one claimed row and record what happened (each step its own transaction).
 
-    `pace` is called just before the network send (per-sender pacing, see `pacing.py`).
+    `pace` is called before the row is checked (per-sender pacing, see `pacing.py`): waiting
+    for a turn after the check would let a STOP that arrives during the wait be overtaken by
+    the send. `lease` is renewed by the check, so the claim outlives this send.
     """
+    if pace is not None:
+        pace()
     begin_write(db.session)
     # Counting the attempt first (and committing it before the network call) takes the row's
-    # write lock and proves the claim is still ours.
+    # write lock and proves the claim is still ours. It also renews the lease from now: a batch
+    # claimed long ago (slow sends, timeouts, pacing) must not let another worker reclaim this
+    # row while it is on the wire, which would send it twice outside DESIGN §8's window.
     held = db.session.execute(
         sa.update(OutboxMessage)
         .where(_held(message_id, worker_id))
-        .values(attempts=OutboxMessage.attempts + 1, updated_at=utcnow())
+        .values(
+            attempts=OutboxMessage.attempts + 1,
+            updated_at=utcnow(),
+            lease_expires_at=utcnow() + lease,
+        )
         .returning(
             OutboxMessage.to_number,
             OutboxMessage.body,
@@ -194,8 +229,6 @@ def deliver_one(
         return Outcome(message_id, OutboxStatus.CANCELLED, blocked)
     db.session.commit()
     outbound = OutboundSms(to=to_number, body=body, validity_seconds=validity_seconds)
-    if pace is not None:
-        pace()
     try:
         result = gateway.send(outbound)
     except SendError as exc:
@@ -271,7 +304,7 @@ def deliver_due(
 ) -> list[Outcome]:
     """Claim one batch of due rows and deliver them; returns what happened to each."""
     claimed = claim_due(worker_id, limit, now, lease)
-    return [deliver_one(i, worker_id, gateway, now=now) for i in claimed]
+    return [deliver_one(i, worker_id, gateway, now=now, lease=lease) for i in claimed]
 
 
 def release_claims(worker_id: str) -> int:

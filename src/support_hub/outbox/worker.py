@@ -36,17 +36,20 @@ def register_task(app: Flask, name: str, task: Task) -> None:
 
 
 def deliver_outbox(worker: Worker) -> int:
-    """Send what is due in the outbox, one claimed batch at a time, until none is due."""
+    """Send one claimed batch of what is due (the pass then runs the other tasks, and repeats).
+
+    One batch, not everything due: a backlog of thousands of paced texts would otherwise keep
+    the escalation and check-in tasks waiting for hours, and an alert's escalation with them.
+    """
     sent = 0
-    while not worker.stopping:
-        claimed = delivery.claim_due(worker.worker_id, limit=worker.batch_size, lease=worker.lease)
-        if not claimed:
+    claimed = delivery.claim_due(worker.worker_id, limit=worker.batch_size, lease=worker.lease)
+    for message_id in claimed:
+        if worker.stopping:
             break
-        for message_id in claimed:
-            if worker.stopping:
-                break
-            delivery.deliver_one(message_id, worker.worker_id, worker.gateway, pace=worker.pacer)
-            sent += 1
+        delivery.deliver_one(
+            message_id, worker.worker_id, worker.gateway, pace=worker.pacer, lease=worker.lease
+        )
+        sent += 1
     if worker.stopping:
         delivery.release_claims(worker.worker_id)
     return sent
