@@ -106,8 +106,12 @@ def open_session(client: FlaskClient, user: User) -> None:
     """Give `client` a fresh live session for `user` without a password check (fast)."""
     from support_hub.accounts.auth import SESSION_KEY
     from support_hub.accounts.services import start_session
-    from support_hub.db import utcnow
+    from support_hub.db import begin_write, utcnow
 
+    # As a web request would (transactions.py): end any read and start as a writer, so a
+    # worker thread writing at the same moment (SQLite) makes this wait, not fail "locked".
+    db.session.commit()
+    begin_write(db.session)
     token = start_session(user, ip="127.0.0.1", now=utcnow())
     db.session.commit()
     with client.session_transaction() as session:
