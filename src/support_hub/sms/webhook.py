@@ -22,6 +22,7 @@ from support_hub.config import Settings
 from support_hub.errors import BadRequestError
 from support_hub.extensions import db
 from support_hub.outbox import delivery
+from support_hub.security import refuse_nul_bytes
 from support_hub.sms import services
 from support_hub.sms.models import InvalidPhoneNumber
 
@@ -43,6 +44,16 @@ def signed_url(settings: Settings) -> str:
 
 
 def _check_signature(settings: Settings) -> None:
+    """403 unless the post is signed by Twilio; then 400 if it holds a NUL character.
+
+    In this order, so a forged post is refused whatever it holds and learns nothing about its
+    content (the app-wide NUL check leaves this blueprint to its views, see security.py).
+    """
+    _check_twilio_signature(settings)
+    refuse_nul_bytes()
+
+
+def _check_twilio_signature(settings: Settings) -> None:
     required = settings.sms_backend == "twilio" or settings.is_production
     token = settings.twilio_auth_token
     if not token:
