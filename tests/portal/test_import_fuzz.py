@@ -13,6 +13,8 @@ import copy
 import csv
 import io
 import json
+import uuid
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -24,7 +26,7 @@ from werkzeug.test import encode_multipart
 
 from support_hub.accounts.models import User
 from support_hub.portal import bulk
-from tests.directory.test_hsds_import import generated_services
+from tests.directory.test_hsds_import import generated_services, small_record
 from tests.fuzzing import fuzz_examples, table_counts
 from tests.portal.test_bulk import GOOD, ONLINE
 from tests.staff import open_session
@@ -303,3 +305,105 @@ def test_any_hsds_file_given_to_the_command_is_imported_whole_or_changes_nothing
         assert result.exit_code == 1
         assert "Error:" in result.output
         assert directory_counts() == before
+
+
+# --- files no generator above reaches: nesting and size ----------------------------------------
+
+DEEP = b'{"contents": ' + b"[" * 100_000 + b"]" * 100_000 + b"}"
+
+
+def test_json_nested_too_deeply_is_refused_by_the_portal_and_the_command(
+    client: FlaskClient, coordinator: User, cli: FlaskCliRunner, tmp_path: Path
+) -> None:
+    # Found by fuzzing: the JSON parser's RecursionError was a 500 and a CLI traceback.
+    open_session(client, coordinator)
+    before = directory_counts()
+    response = _hsds_upload(client, DEEP)
+    assert response.status_code == 400
+    assert "nested too deeply" in response.get_data(as_text=True)
+    path = tmp_path / "deep.json"
+    path.write_bytes(DEEP)
+    result = cli.invoke(args=["hsds", "import", str(path)])
+    assert result.exit_code == 1
+    assert "nested too deeply" in result.output
+    assert directory_counts() == before
+
+
+def _big_csv(rows: int, *, bad_line: int | None = None) -> bytes:
+    out = io.StringIO()
+    writer = csv.DictWriter(out, fieldnames=bulk.COLUMNS)
+    writer.writeheader()
+    for index in range(rows):
+        row = {**ONLINE, "name": f"Group {index}"}
+        if index + 2 == bad_line:
+            row["delivery"] = "carrier pigeon"
+        writer.writerow({column: row.get(column, "") for column in bulk.COLUMNS})
+    return out.getvalue().encode()
+
+
+def test_a_100k_row_csv_is_refused_whole_before_any_row_is_applied(
+    cli: FlaskCliRunner, client: FlaskClient, coordinator: User, tmp_path: Path
+) -> None:
+    raw = _big_csv(100_000)  # ~14 MB
+    path = tmp_path / "huge.csv"
+    path.write_bytes(raw)
+    before = directory_counts()
+    result = cli.invoke(args=["listings", "import", str(path)])
+    assert result.exit_code == 1
+    assert f"At most {bulk.MAX_ROWS} rows per file" in result.output
+    open_session(client, coordinator)
+    response = _csv_upload(client, raw)
+    assert response.status_code == 400
+    assert "larger than 2 MB" in response.get_data(as_text=True)
+    assert directory_counts() == before
+
+
+@pytest.mark.slow  # ~40 s: 5,000 rows through the portal's validation and geocoder
+def test_a_full_size_csv_with_one_bad_row_at_the_end_imports_nothing(
+    cli: FlaskCliRunner, tmp_path: Path
+) -> None:
+    path = tmp_path / "big.csv"
+    path.write_bytes(_big_csv(bulk.MAX_ROWS, bad_line=bulk.MAX_ROWS + 1))
+    before = directory_counts()
+    result = cli.invoke(args=["listings", "import", str(path)])
+    assert result.exit_code == 1
+    assert f"line {bulk.MAX_ROWS + 1}, delivery: Unknown value 'carrier pigeon'" in result.output
+    assert "nothing was imported" in result.output
+    assert directory_counts() == before
+
+
+def test_an_hsds_upload_over_50_mb_is_refused_without_parsing(
+    client: FlaskClient, coordinator: User
+) -> None:
+    open_session(client, coordinator)
+    before = directory_counts()
+    raw = b"[" + b" " * (50 * 1024 * 1024) + b"]"
+    response = _hsds_upload(client, raw)
+    assert response.status_code == 400
+    assert "larger than 50 MB" in response.get_data(as_text=True)
+    assert directory_counts() == before
+
+
+def _numbered_record(index: int, **changes: Any) -> dict[str, Any]:
+    """`small_record` with ids of its own, so thousands of them can sit in one file."""
+    record = small_record(id=str(uuid.UUID(int=3 * index + 1)), **changes)
+    record["organization"]["id"] = str(uuid.UUID(int=3 * index + 2))
+    record["attributes"][0]["id"] = str(uuid.UUID(int=3 * index + 3))
+    return record
+
+
+def test_a_20_mb_hsds_file_with_one_bad_record_at_the_end_imports_nothing(
+    cli: FlaskCliRunner, tmp_path: Path
+) -> None:
+    padding = "p" * 4000  # ~20 MB in 5,000 records
+    records = [_numbered_record(index, description=padding) for index in range(5_000)]
+    records[-1]["status"] = "maybe"
+    path = tmp_path / "big.json"
+    path.write_text(json.dumps(records), encoding="utf-8")
+    assert path.stat().st_size > 20 * 1024 * 1024
+    before = directory_counts()
+    result = cli.invoke(args=["hsds", "import", str(path), "--default-category", "counseling"])
+    assert result.exit_code == 1
+    assert "record 4999: $.status" in result.output
+    assert "nothing was imported" in result.output
+    assert directory_counts() == before
