@@ -33,7 +33,7 @@ def create_bench_app() -> Flask:
 
     app = create_app()
 
-    @app.post("/bench/bare")
+    @app.route("/bench/bare", methods=["GET", "POST"])
     def bare() -> Response:
         return Response("<?xml version='1.0' encoding='UTF-8'?><Response />", mimetype="text/xml")
 
@@ -65,8 +65,14 @@ def free_port() -> int:
 
 
 @contextmanager
-def gunicorn(env: dict[str, str], *, workers: int = 2, threads: int = 4) -> Iterator[str]:
-    """Run the bench app under gunicorn on loopback; yield its base URL."""
+def gunicorn(
+    env: dict[str, str], *, workers: int = 2, threads: int = 4, start_timeout: float = 120.0
+) -> Iterator[str]:
+    """Run the bench app under gunicorn on loopback; yield its base URL.
+
+    Each worker builds the offline gazetteer before it answers (gunicorn.conf.py): 1-2 s on a
+    quiet machine, half a minute on a busy one, hence the generous `start_timeout`.
+    """
     port = free_port()
     full_env = {**os.environ, **env, "PYTHONPATH": str(REPO)}
     process = subprocess.Popen(
@@ -77,7 +83,7 @@ def gunicorn(env: dict[str, str], *, workers: int = 2, threads: int = 4) -> Iter
     )  # fmt: skip
     url = f"http://127.0.0.1:{port}"
     try:
-        deadline = time.monotonic() + 30
+        deadline = time.monotonic() + start_timeout
         while True:
             try:
                 with urllib.request.urlopen(url + "/healthz", timeout=2):
@@ -89,7 +95,7 @@ def gunicorn(env: dict[str, str], *, workers: int = 2, threads: int = 4) -> Iter
         yield url
     finally:
         process.terminate()
-        process.wait(timeout=20)
+        process.wait(timeout=60)
 
 
 @dataclass(frozen=True)
