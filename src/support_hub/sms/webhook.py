@@ -125,8 +125,14 @@ def status() -> tuple[str, int]:
     return "", 204
 
 
+_MAX_INTEGER = 2**31 - 1  # the INTEGER columns these land in (num_media, error_code)
+
+
 def _int(raw: str | None) -> int:
+    """A count or code Twilio sends (NumMedia, ErrorCode); 0 when absent or not one we can store."""
     try:
-        return int(raw or 0)
+        value = int(raw or 0)
     except ValueError:
         return 0
+    # A forged-looking but signed "99999999999" must not reach PostgreSQL's INTEGER (a 500).
+    return value if 0 <= value <= _MAX_INTEGER else 0
