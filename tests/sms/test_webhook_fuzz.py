@@ -196,7 +196,9 @@ def _forge(way: str, pairs: Pairs) -> tuple[Pairs, str | None]:
         case "field added":
             return [*pairs, ("ForgedField", "1")], good
         case "field removed":
-            return pairs[1:], good
+            # Every copy of it: Twilio signs each distinct value once, so dropping one of two
+            # identical copies leaves the same signed content (and the same form to the app).
+            return [(k, v) for k, v in pairs if k != pairs[0][0]], good
         case "field repeated with another value":
             return [*pairs, ("Body", body + "STOP")], good
         case "truncated":
