@@ -33,7 +33,7 @@ def create_bench_app() -> Flask:
 
     app = create_app()
 
-    @app.post("/bench/bare")
+    @app.route("/bench/bare", methods=["GET", "POST"])
     def bare() -> Response:
         return Response("<?xml version='1.0' encoding='UTF-8'?><Response />", mimetype="text/xml")
 
@@ -66,11 +66,12 @@ def free_port() -> int:
 
 @contextmanager
 def gunicorn(
-    env: dict[str, str], *, workers: int = 2, threads: int = 4, start_seconds: float = 30.0
+    env: dict[str, str], *, workers: int = 2, threads: int = 4, start_seconds: float = 120.0
 ) -> Iterator[str]:
     """Run the bench app under gunicorn on loopback; yield its base URL.
 
-    `start_seconds`: how long it may take to answer /healthz (more on a shared, loaded machine).
+    Each worker builds the offline gazetteer before it answers (gunicorn.conf.py): 1-2 s on a
+    quiet machine, half a minute on a busy one, hence the generous `start_seconds`.
     """
     port = free_port()
     full_env = {**os.environ, **env, "PYTHONPATH": str(REPO)}

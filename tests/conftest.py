@@ -21,6 +21,7 @@ from flask import Flask
 from flask.globals import app_ctx
 from flask.testing import FlaskClient, FlaskCliRunner
 from flask_migrate import upgrade
+from hypothesis import HealthCheck, settings
 from sqlalchemy.orm import scoped_session, sessionmaker
 
 from support_hub import create_app
@@ -28,6 +29,17 @@ from support_hub.config import normalise_database_url
 from support_hub.extensions import db
 
 SHARED_DIR = Path(__file__).resolve().parents[2] / "shared"
+
+# `HYPOTHESIS_PROFILE=reliability` (the reliability suite) gives every property test without a
+# count of its own many more examples; the fuzz tests scale with it too (tests/fuzzing.py).
+settings.register_profile(
+    "reliability",
+    max_examples=2000,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture],
+)
+if os.environ.get("HYPOTHESIS_PROFILE"):
+    settings.load_profile(os.environ["HYPOTHESIS_PROFILE"])
 
 
 def pytest_configure(config: pytest.Config) -> None:

@@ -267,3 +267,17 @@ def test_a_file_with_nul_bytes_is_refused(client: FlaskClient, coordinator: User
     assert response.status_code == 400
     assert "NUL characters" in response.get_data(as_text=True)
     assert db.session.query(ListingImport).count() == 0
+
+
+def test_a_cell_too_big_for_the_csv_reader_is_refused_with_its_line(
+    client: FlaskClient, coordinator: User
+) -> None:
+    # Found by tests/portal/test_import_fuzz.py: the csv module's field limit was a 500.
+    open_session(client, coordinator)
+    huge = csv_text(GOOD, {**ONLINE, "description": "x" * 200_000})
+    response = upload(client, huge)
+    page = response.get_data(as_text=True)
+    assert response.status_code == 400
+    assert "Line 3 can&#39;t be read as CSV: field larger than field limit" in page
+    assert db.session.query(ListingImport).count() == 0
+    assert db.session.query(Service).count() == 0

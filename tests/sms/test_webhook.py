@@ -251,3 +251,34 @@ def test_a_retry_racing_the_original_is_stored_once_and_answered_alike(app: Flas
     assert _count(InboundMessage) == 5
     assert _count(Person) == 5
     assert _count(ConsentEvent) == 10  # each number: opted in by its first text, then out
+
+
+def test_a_forged_post_with_a_nul_is_a_403_and_a_signed_one_a_400(
+    twilio_app: Flask, client
+) -> None:
+    # Found by tests/sms/test_webhook_fuzz.py: the app-wide NUL check answered a forged post
+    # with a 400 before its signature was checked. The webhook now authenticates first.
+    form = twilio_form("make it stop\x00")
+    forged = twilio_app.test_client().post("/sms/inbound", data=form)
+    assert forged.status_code == 403
+    signed = post_signed(
+        twilio_app.test_client(), "/sms/inbound", form, "http://localhost/sms/inbound"
+    )
+    assert signed.status_code == 400
+    assert b"NUL character" in signed.data
+    unsigned_console = client.post("/sms/inbound", data=form)  # no token: no signature needed
+    assert unsigned_console.status_code == 400
+    assert _count(InboundMessage) == 0
+
+
+@pytest.mark.parametrize("num_media", ["2147483648", "9" * 20, "-1"])
+def test_a_num_media_no_column_can_hold_is_stored_as_zero(phone: Phone, num_media: str) -> None:
+    # Found by tests/sms/test_webhook_fuzz.py on PostgreSQL: NumMedia past INTEGER was a 500.
+    form = twilio_form("hello", sid="SM" + "e" * 32)
+    form["NumMedia"] = num_media
+    response = post_signed(phone.client, "/sms/inbound", form, "http://localhost/sms/inbound")
+    assert response.status_code == 200
+    stored = db.session.scalars(
+        sa.select(InboundMessage).where(InboundMessage.message_sid == "SM" + "e" * 32)
+    ).one()
+    assert stored.num_media == 0

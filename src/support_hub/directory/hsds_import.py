@@ -1017,9 +1017,13 @@ def import_services(records: Any, *, default_category: Category | None = None) -
 def parse_records(text: str | bytes) -> Any:
     """The records in HSDS JSON text: an array of services, or a `Page` with `contents`.
 
-    Raises ValueError (with the parser's message) when the text isn't JSON.
+    Raises ValueError (with the parser's message) when the text isn't JSON or nests deeper
+    than the parser can follow (HSDS records nest a few levels; thousands mean a broken file).
     """
-    data = json.loads(text)
+    try:
+        data = json.loads(text)
+    except RecursionError:
+        raise ValueError("arrays or objects nested too deeply") from None
     if isinstance(data, dict) and isinstance(data.get("contents"), list):
         return data["contents"]
     return data

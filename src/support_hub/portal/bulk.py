@@ -158,12 +158,17 @@ def read_rows(text: str) -> list[dict[str, str]]:
         raise BadFile(f"Missing columns: {', '.join(missing)}.")
     reader.fieldnames = header
     rows = []
-    for raw in reader:
-        if None in raw:
-            raise BadFile(f"Line {reader.line_num} has more cells than the header.")
-        rows.append({key: (value or "").strip() for key, value in raw.items()})
-        if len(rows) > MAX_ROWS:
-            raise BadFile(f"At most {MAX_ROWS} rows per file; split it.")
+    try:
+        for raw in reader:
+            if None in raw:
+                raise BadFile(f"Line {reader.line_num} has more cells than the header.")
+            rows.append({key: (value or "").strip() for key, value in raw.items()})
+            if len(rows) > MAX_ROWS:
+                raise BadFile(f"At most {MAX_ROWS} rows per file; split it.")
+    except csv.Error as exc:
+        # The csv module's own limits (a cell over 131,072 characters) and syntax errors.
+        # DictReader's line_num lags on an error; its inner reader's names the line at fault.
+        raise BadFile(f"Line {reader.reader.line_num} can't be read as CSV: {exc}.") from None
     if not rows:
         raise BadFile("The file has a header but no rows.")
     return rows

@@ -22,6 +22,7 @@ from support_hub.config import Settings
 from support_hub.errors import BadRequestError
 from support_hub.extensions import db
 from support_hub.outbox import delivery
+from support_hub.security import refuse_nul_bytes
 from support_hub.sms import services
 from support_hub.sms.models import InvalidPhoneNumber
 from support_hub.transactions import begins_its_own_writes
@@ -44,6 +45,16 @@ def signed_url(settings: Settings) -> str:
 
 
 def _check_signature(settings: Settings) -> None:
+    """403 unless the post is signed by Twilio; then 400 if it holds a NUL character.
+
+    In this order, so a forged post is refused whatever it holds and learns nothing about its
+    content (the app-wide NUL check leaves this blueprint to its views, see security.py).
+    """
+    _check_twilio_signature(settings)
+    refuse_nul_bytes()
+
+
+def _check_twilio_signature(settings: Settings) -> None:
     required = settings.sms_backend == "twilio" or settings.is_production
     token = settings.twilio_auth_token
     if not token:
@@ -116,8 +127,14 @@ def status() -> tuple[str, int]:
     return "", 204
 
 
+_MAX_INTEGER = 2**31 - 1  # the INTEGER columns these land in (num_media, error_code)
+
+
 def _int(raw: str | None) -> int:
+    """A count or code Twilio sends (NumMedia, ErrorCode); 0 when absent or not one we can store."""
     try:
-        return int(raw or 0)
+        value = int(raw or 0)
     except ValueError:
         return 0
+    # A forged-looking but signed "99999999999" must not reach PostgreSQL's INTEGER (a 500).
+    return value if 0 <= value <= _MAX_INTEGER else 0
