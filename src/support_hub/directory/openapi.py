@@ -175,6 +175,11 @@ def _schemas() -> dict[str, Any]:
     }
 
 
+def _or_empty(schema: dict[str, Any]) -> dict[str, Any]:
+    """`schema`, or an empty value meaning "not given" (what an HTML form sends for a blank)."""
+    return {"anyOf": [schema, {"type": "string", "maxLength": 0}]}
+
+
 def _parameter(name: str, description: str, schema: dict[str, Any]) -> dict[str, Any]:
     return {
         "name": name,
@@ -203,22 +208,24 @@ def openapi_document() -> dict[str, Any]:
         _parameter(
             "lat",
             "Latitude of the search point.",
-            {"type": "number", "minimum": -90, "maximum": 90},
+            _or_empty({"type": "number", "minimum": -90, "maximum": 90}),
         ),
         _parameter(
             "lng",
             "Longitude of the search point.",
-            {"type": "number", "minimum": -180, "maximum": 180},
+            _or_empty({"type": "number", "minimum": -180, "maximum": 180}),
         ),
         _parameter(
             "radius_mi",
             "Search radius in miles.",
-            {
-                "type": "number",
-                "minimum": 0.1,
-                "maximum": MAX_RADIUS_MI,
-                "default": DEFAULT_RADIUS_MI,
-            },
+            _or_empty(
+                {
+                    "type": "number",
+                    "minimum": 0.1,
+                    "maximum": MAX_RADIUS_MI,
+                    "default": DEFAULT_RADIUS_MI,
+                }
+            ),
         ),
         # An empty value means "any", as the search page's form sends it.
         _parameter(
@@ -255,12 +262,12 @@ def openapi_document() -> dict[str, Any]:
         _parameter(
             "page",
             "Page of local results.",
-            {"type": "integer", "minimum": 1, "maximum": 1000, "default": 1},
+            _or_empty({"type": "integer", "minimum": 1, "maximum": 1000, "default": 1}),
         ),
         _parameter(
             "per_page",
             "Local results per page.",
-            {"type": "integer", "minimum": 1, "maximum": MAX_PER_PAGE, "default": 20},
+            _or_empty({"type": "integer", "minimum": 1, "maximum": MAX_PER_PAGE, "default": 20}),
         ),
     ]
     return {
