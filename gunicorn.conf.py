@@ -4,10 +4,15 @@ from __future__ import annotations
 
 from typing import Any
 
-# Threads per worker (gthread): a webhook spends much of its time waiting for its commit to
-# reach the disk (PostgreSQL syncs every commit: ~6 ms here); with four threads a worker keeps
-# answering other texts meanwhile, and PostgreSQL can sync several commits at once.
-threads = 4
+from support_hub.config import load_settings
+
+# Threads per worker (gthread). PostgreSQL: a webhook spends much of its time waiting for its
+# commit to reach the disk; with four threads a worker answers other texts meanwhile and
+# PostgreSQL syncs several commits at once. SQLite: writers take turns on one lock anyway, and
+# a second thread only competes for the interpreter while the lock holder waits to run: one
+# thread per worker answered 733 texts/s where four answered 541 (bench/webhook, 2 workers).
+# `--threads N` on the command line overrides this.
+threads = 1 if load_settings().database_url.startswith("sqlite") else 4
 
 
 def post_worker_init(worker: Any) -> None:

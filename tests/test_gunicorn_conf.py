@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import queue
+import runpy
 import subprocess
 import sys
 import threading
@@ -56,3 +57,16 @@ def test_each_worker_builds_the_gazetteer_before_serving(tmp_path: Path) -> None
         server.wait(timeout=30)
         reader.join(timeout=10)
         stderr.close()
+
+
+@pytest.mark.parametrize(
+    ("url", "threads"),
+    [("sqlite:////tmp/support_hub.db", 1), ("postgresql+psycopg://db.example/hub", 4)],
+)
+def test_threads_per_worker_follow_the_database(
+    url: str, threads: int, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    for name, value in settings_for_tests(url, tmp_path).items():
+        monkeypatch.setenv(name, value)
+    namespace = runpy.run_path(str(REPO / "gunicorn.conf.py"))
+    assert namespace["threads"] == threads
