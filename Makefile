@@ -41,8 +41,9 @@ tests/browser/node_modules/.package-lock.json: tests/browser/package-lock.json
 test-postgres: install-dev browser-deps
 	TEST_DATABASE_URL=postgresql+psycopg://postgres@127.0.0.1:5432/test $(BIN)/pytest
 
-## reliability: the fault suite at full scale on PostgreSQL (reliability/README.md); figures
-## land in build/reliability/. TEST_DATABASE_URL defaults to the database `reliability` on
+## reliability: input fuzzing (hypothesis profile `reliability`), the fault suite at full scale
+## on PostgreSQL, then (with LOAD_DATABASE_URL) the load benchmark (reliability/README.md);
+## figures land in build/reliability/. TEST_DATABASE_URL defaults to the database `reliability` on
 ## 127.0.0.1:5432, created if missing (its schema is rebuilt every run).
 RELIABILITY_DATABASE_URL ?= postgresql+psycopg://postgres@127.0.0.1:5432/reliability
 reliability: install-dev
@@ -51,8 +52,14 @@ reliability: install-dev
 	    "SELECT 1 FROM pg_database WHERE datname = 'reliability'" | grep -q 1 \
 	  || createdb -h 127.0.0.1 -U postgres reliability; fi
 	TEST_DATABASE_URL="$(or $(TEST_DATABASE_URL),$(RELIABILITY_DATABASE_URL))" \
+	  HYPOTHESIS_PROFILE=reliability \
+	  $(BIN)/pytest -p no:randomly tests/sms/test_webhook_fuzz.py tests/portal/test_import_fuzz.py
+	TEST_DATABASE_URL="$(or $(TEST_DATABASE_URL),$(RELIABILITY_DATABASE_URL))" \
 	  $(BIN)/pytest reliability --scale full
 	$(BIN)/python -m reliability.summary
+	@if [ -n "$(LOAD_DATABASE_URL)" ]; then \
+	  $(BIN)/python bench/load.py --database-url "$(LOAD_DATABASE_URL)" --seconds 10; \
+	else echo "load benchmark skipped: set LOAD_DATABASE_URL to a 1M-listing database (bench/README.md)"; fi
 
 lint: install-dev
 	$(BIN)/ruff check .
