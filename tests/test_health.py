@@ -48,3 +48,28 @@ def test_worker_command_runs(cli) -> None:
     result = cli.invoke(args=["worker", "--once"])
     assert result.exit_code == 0
     assert "drained 0 item(s)" in result.output
+
+
+@pytest.mark.real_commits
+@pytest.mark.parametrize(
+    ("path", "json_body"),
+    [
+        ("/api/v1/services?near=02139", True),
+        ("/hsds/services", True),
+        ("/search?near=02139", False),
+    ],
+)
+def test_a_database_outage_is_a_503_to_retry_not_a_500(
+    path: str, json_body: bool, tmp_path: Path
+) -> None:
+    # Nothing listens on port 9: every query fails to connect, as while PostgreSQL restarts.
+    broken = create_app(
+        settings_for_tests("postgresql+psycopg://nobody@127.0.0.1:9/none", tmp_path)
+    )
+    response = broken.test_client().get(path)
+    assert response.status_code == 503
+    assert response.headers["Retry-After"] == "5"
+    if json_body:
+        assert response.get_json()["error"]["code"] == "service_unavailable"
+    else:
+        assert "try again shortly" in response.get_data(as_text=True)

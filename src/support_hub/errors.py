@@ -5,7 +5,8 @@ from __future__ import annotations
 import logging
 
 from flask import Flask, Response, jsonify, render_template, request
-from werkzeug.exceptions import HTTPException, InternalServerError
+from sqlalchemy.exc import OperationalError
+from werkzeug.exceptions import HTTPException, InternalServerError, ServiceUnavailable
 
 log = logging.getLogger(__name__)
 
@@ -40,6 +41,22 @@ def init_app(app: Flask) -> None:
     @app.errorhandler(HTTPException)
     def handle_http(exc: HTTPException) -> tuple[Response | str, int]:
         return error_response(exc)
+
+    @app.errorhandler(OperationalError)
+    def handle_database_unavailable(exc: OperationalError) -> tuple[Response | str, int]:
+        # The database is down, restarting or refusing connections: a 503 says "try again
+        # shortly" (and Twilio retries it); a 500 would say the request was wrong or we are.
+        from support_hub.extensions import db
+
+        db.session.rollback()
+        log.warning("database unavailable (%s) on %s %s", type(exc.orig).__name__,
+                    request.method, request.path)  # fmt: skip
+        body, status = error_response(
+            ServiceUnavailable("The service is briefly unavailable; please try again shortly.")
+        )
+        response = app.make_response((body, status))
+        response.headers["Retry-After"] = "5"
+        return response, status
 
     @app.errorhandler(Exception)
     def handle_unexpected(exc: Exception) -> tuple[Response | str, int]:
