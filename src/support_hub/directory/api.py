@@ -101,7 +101,7 @@ def list_services() -> Response:
     if parsed is None:
         raise SearchParamError("near", "missing_place", "Give near (a ZIP, 'City, ST' or an "
                                "address) or lat and lng.")  # fmt: skip
-    results = search_services(parsed.query)
+    results = search_services(parsed.query, with_languages=True)
     place, query = parsed.place, parsed.query
 
     def page_link(page: int) -> str:

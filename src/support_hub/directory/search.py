@@ -27,7 +27,7 @@ from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.ext.compiler import compiles
-from sqlalchemy.orm import joinedload, load_only, selectinload
+from sqlalchemy.orm import joinedload, load_only, raiseload, selectinload
 from sqlalchemy.sql.compiler import SQLCompiler
 
 from support_hub.directory.models import (
@@ -373,7 +373,6 @@ _RESULT_COLUMNS = (
         Schedule.closes_at,
         raiseload=True,
     ),
-    joinedload(Service.languages).load_only(Language.id, Language.service_id, Language.code),
     joinedload(Service.service_at_locations)
     .load_only(ServiceAtLocation.id, ServiceAtLocation.service_id, ServiceAtLocation.location_id)
     .joinedload(ServiceAtLocation.location)
@@ -399,16 +398,24 @@ _RESULT_COLUMNS = (
 )
 
 
-def _load_services(ids: set[str]) -> dict[str, Service]:
-    """The page's services with what a result line shows, in one query.
+# Languages only where a result shows them (the JSON API): as an eighth joined table they cost
+# the pages about 2 ms a search (bench/search.py); elsewhere they raise rather than load one by one.
+_LANGUAGES = selectinload(Service.languages).load_only(
+    Language.id, Language.service_id, Language.code
+)
+
+
+def _load_services(ids: set[str], *, languages: bool) -> dict[str, Service]:
+    """The page's services with what a result line shows, in one query (two with languages).
 
     Joined, not select-in: a listing has one or two phones, schedules and sites, so one wider
     query beats five round trips (which is what costs most when the database is busy).
     """
     if not ids:
         return {}
+    options = (*_RESULT_COLUMNS, _LANGUAGES if languages else raiseload(Service.languages))
     services = (
-        db.session.scalars(sa.select(Service).where(Service.id.in_(ids)).options(*_RESULT_COLUMNS))
+        db.session.scalars(sa.select(Service).where(Service.id.in_(ids)).options(*options))
         .unique()
         .all()
     )
@@ -534,11 +541,16 @@ def remote_order(service_id: str, state_ids: set[str], name: str) -> tuple[bool,
     return (service_id not in state_ids, name.lower())
 
 
-def search_services(query: SearchQuery) -> SearchResults:
-    """Active listings near the query point, nearest first, and the online/phone ones serving it."""
+def search_services(query: SearchQuery, *, with_languages: bool = False) -> SearchResults:
+    """Active listings near the query point, nearest first, and the online/phone ones serving it.
+
+    `with_languages`: also load each listing's languages (the JSON API shows them; pages don't).
+    """
     ranking = rank_services(query)
     # One load for both lists keeps the ORM's per-query cost (most of the time here) down.
-    services = _load_services({s for _, s, _ in ranking.local} | set(ranking.remote_ids))
+    services = _load_services(
+        {s for _, s, _ in ranking.local} | set(ranking.remote_ids), languages=with_languages
+    )
     local: list[SearchHit] = []
     for distance, service_id, location_id in ranking.local:
         location = _location_of(services[service_id], location_id)
