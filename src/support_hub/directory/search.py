@@ -27,11 +27,10 @@ from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.ext.compiler import compiles
-from sqlalchemy.orm import joinedload, load_only, raiseload, selectinload
+from sqlalchemy.orm import joinedload, raiseload, selectinload
 from sqlalchemy.sql.compiler import SQLCompiler
 
 from support_hub.directory.models import (
-    Address,
     Audience,
     Category,
     CostKind,
@@ -39,8 +38,6 @@ from support_hub.directory.models import (
     Language,
     Location,
     Organization,
-    Phone,
-    Schedule,
     Service,
     ServiceArea,
     ServiceAreaScope,
@@ -337,64 +334,15 @@ def nearest_in_rings(
         ring = min(radius, ring * growth)
 
 
-# What a result shows (the pages' `_hit.html`, the API's `service_json`), and nothing more: each
-# column the ORM does not load is work it does not do, on every one of twenty results. An
-# attribute not listed here raises instead of quietly loading one row at a time (N+1).
-_RESULT_COLUMNS = (
-    load_only(
-        Service.id,
-        Service.organization_id,
-        Service.name,
-        Service.description,
-        Service.status,
-        Service.category,
-        Service.specialty,
-        Service.audience,
-        Service.delivery,
-        Service.cost,
-        Service.application_process,
-        Service.fees_description,
-        Service.url,
-        Service.email,
-        Service.assured_date,
-        raiseload=True,
-    ),
-    joinedload(Service.organization).load_only(Organization.id, Organization.name, raiseload=True),
-    joinedload(Service.phones).load_only(
-        Phone.id, Phone.service_id, Phone.number, Phone.extension, Phone.type, raiseload=True
-    ),
-    joinedload(Service.schedules).load_only(
-        Schedule.id,
-        Schedule.service_id,
-        Schedule.description,
-        Schedule.freq,
-        Schedule.byday,
-        Schedule.opens_at,
-        Schedule.closes_at,
-        raiseload=True,
-    ),
+# What a result shows (the pages' `_hit.html`, the API's `service_json`). Whole rows: narrowing
+# them with load_only made SQLite plan this join badly at 1M listings (p95 13 -> 58 ms).
+_RESULT_LOADS = (
+    joinedload(Service.organization),
+    joinedload(Service.phones),
+    joinedload(Service.schedules),
     joinedload(Service.service_at_locations)
-    .load_only(ServiceAtLocation.id, ServiceAtLocation.service_id, ServiceAtLocation.location_id)
     .joinedload(ServiceAtLocation.location)
-    .load_only(
-        Location.id,
-        Location.name,
-        Location.latitude,
-        Location.longitude,
-        Location.confidential,
-        raiseload=True,
-    )
-    .joinedload(Location.addresses)
-    .load_only(
-        Address.id,
-        Address.location_id,
-        Address.address_1,
-        Address.address_2,
-        Address.city,
-        Address.state_province,
-        Address.postal_code,
-        raiseload=True,
-    ),
+    .joinedload(Location.addresses),
 )
 
 
@@ -413,7 +361,7 @@ def _load_services(ids: set[str], *, languages: bool) -> dict[str, Service]:
     """
     if not ids:
         return {}
-    options = (*_RESULT_COLUMNS, _LANGUAGES if languages else raiseload(Service.languages))
+    options = (*_RESULT_LOADS, _LANGUAGES if languages else raiseload(Service.languages))
     services = (
         db.session.scalars(sa.select(Service).where(Service.id.in_(ids)).options(*options))
         .unique()
