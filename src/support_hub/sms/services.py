@@ -84,9 +84,7 @@ def _read_texter(sid: str, phone: str, now: datetime) -> tuple[str, ...] | _Text
         return tuple(stored_reply or ())
     if person is not None:
         return _Texter(person, False, checkin_id, inbox.StaffContext(alert_id, bool(known)))
-    person = Person(id=new_id(), phone=phone, language="en")
-    db.session.add(person)
-    return _Texter(person, True, None, inbox.NEW_TEXTER)
+    return _Texter(_add_person(phone), True, None, inbox.NEW_TEXTER)
 
 
 def _find_or_add_person(phone: str) -> tuple[Person, bool]:
@@ -94,11 +92,18 @@ def _find_or_add_person(phone: str) -> tuple[Person, bool]:
     person = db.session.scalar(_PERSON_BY_PHONE, {"phone": phone})
     if person is not None:
         return person, False
-    # The id is ours (a UUID), so rows that refer to the person need no flush to know it: the
-    # commit inserts the person before them in one unit of work.
+    return _add_person(phone), True
+
+
+def _add_person(phone: str) -> Person:
+    """A new person with this number, added to the session (no flush, no commit).
+
+    The id is ours (a UUID), so rows that refer to the person need no flush to know it: the
+    commit inserts the person before them in one unit of work.
+    """
     person = Person(id=new_id(), phone=phone, language="en")
     db.session.add(person)
-    return person, True
+    return person
 
 
 def receive_inbound(sms: InboundSms, *, hub: str, now: datetime | None = None) -> InboundResult:
