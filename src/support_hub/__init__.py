@@ -17,7 +17,7 @@ from support_hub.accounts import views as accounts_views
 from support_hub.checkins import cli as checkins_cli
 from support_hub.checkins import tasks as checkins_tasks
 from support_hub.config import Settings, instance_path, load_settings
-from support_hub.db import configure_sqlite_engine
+from support_hub.db import configure_postgresql_engine, configure_sqlite_engine
 from support_hub.directory import api as directory_api
 from support_hub.directory import cli as directory_cli
 from support_hub.directory import hsds_api, hsds_cli
@@ -47,6 +47,7 @@ def create_app(overrides: Mapping[str, str] | None = None) -> Flask:
     db.init_app(app)
     with app.app_context():
         configure_sqlite_engine(db.engine)
+        configure_postgresql_engine(db.engine)
     migrate.init_app(app, db, directory=_migrations_directory())
     transactions.init_app(app)
     csrf.init_app(app)

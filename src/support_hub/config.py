@@ -67,7 +67,9 @@ class Settings:
     def flask_config(self) -> dict[str, object]:
         """The Flask config keys these settings imply."""
         # hide_parameters keeps phone numbers and message text out of SQL error messages and logs.
-        engine_options: dict[str, object] = {"pool_pre_ping": True, "hide_parameters": True}
+        # No pool_pre_ping: a round trip per checkout; db.configure_postgresql_engine finds the
+        # connections a restarted server closed without one, and SQLite's never go stale.
+        engine_options: dict[str, object] = {"hide_parameters": True}
         if self.database_url.startswith("postgresql"):
             # A database that is down must fail a webhook fast (Twilio retries), not hang it.
             engine_options["connect_args"] = {"connect_timeout": 3}
