@@ -18,16 +18,18 @@ _GSM_BASIC = frozenset(
     "¡ABCDEFGHIJKLMNOPQRSTUVWXYZÄÖÑÜ§¿abcdefghijklmnopqrstuvwxyzäöñüà"
 )
 _GSM_EXTENDED = frozenset("^{}\\[~]|€\f")
+_GSM_ALL = _GSM_BASIC | _GSM_EXTENDED
 
 
 def is_gsm(text: str) -> bool:
-    return all(ch in _GSM_BASIC or ch in _GSM_EXTENDED for ch in text)
+    return _GSM_ALL.issuperset(text)
 
 
 def segments(text: str) -> int:
     """How many SMS segments `text` takes (what the carrier bills)."""
     if is_gsm(text):
-        septets = sum(2 if ch in _GSM_EXTENDED else 1 for ch in text)
+        # Set and str methods, not a loop per character: every reply is measured (webhook path).
+        septets = len(text) + sum(map(text.count, _GSM_EXTENDED))
         return 1 if septets <= 160 else -(-septets // 153)
     units = len(text.encode("utf-16-le")) // 2
     return 1 if units <= 70 else -(-units // 67)
