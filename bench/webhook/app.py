@@ -1,17 +1,28 @@
-"""The app under benchmark: the real app plus a bare endpoint on the same server.
+"""The app under benchmark: the real app plus two reference endpoints on the same server.
 
 `/bench/bare` answers an empty TwiML document and touches nothing: the reference the real
 webhook's throughput is compared with (same process, same gunicorn, same run).
+`/bench/store` is the floor of any webhook that keeps the promise "stored before answered":
+it checks the Twilio signature, INSERTs the MessageSid and body in one committed transaction
+(a table of its own), and answers empty TwiML. No lookup, no decision, no ORM.
 """
 
 from __future__ import annotations
 
-from flask import Flask, Response
+import sqlalchemy as sa
+from flask import Flask, Response, abort, request
+from twilio.request_validator import RequestValidator
 
 from support_hub import create_app
-from support_hub.extensions import csrf
+from support_hub.extensions import csrf, db
 
 EMPTY_TWIML = '<?xml version="1.0" encoding="UTF-8"?><Response />'
+STORED = sa.Table(
+    "bench_stored_text",
+    sa.MetaData(),
+    sa.Column("message_sid", sa.String(64), primary_key=True),
+    sa.Column("body", sa.Text, nullable=False),
+)
 
 
 def create() -> Flask:
@@ -23,6 +34,25 @@ def create() -> Flask:
     def bare() -> Response:
         return Response(EMPTY_TWIML, mimetype="text/xml")
 
+    settings = app.extensions["support_hub.settings"]
+    validator = RequestValidator(settings.twilio_auth_token)
+    with app.app_context():
+        STORED.create(db.engine, checkfirst=True)
+
+    @app.post("/bench/store")
+    def store() -> Response:
+        signature = request.headers.get("X-Twilio-Signature", "")
+        url = settings.public_base_url + request.path
+        if not validator.validate(url, request.form, signature):
+            abort(403)
+        with db.engine.begin() as connection:
+            connection.execute(
+                STORED.insert(),
+                {"message_sid": request.form["MessageSid"], "body": request.form["Body"]},
+            )
+        return Response(EMPTY_TWIML, mimetype="text/xml")
+
     # Posted without a CSRF token, like Twilio's webhook (which the app exempts).
     csrf.exempt(bare)
+    csrf.exempt(store)
     return app

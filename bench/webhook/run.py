@@ -9,6 +9,8 @@ generator on the same machine:
   1. closed loop, N concurrent clients, D seconds in all, alternating in R rounds: the bare
      endpoint, then signed inbound texts (a mix of ZIP searches, HELP, and free text from 500
      numbers); the median throughput of each and their ratio (target: webhook >= 40% of bare);
+     and, as a third reference, the floor of any webhook that stores before it answers (a
+     signature check and one committed INSERT, /bench/store): how far the webhook is from it;
   2. open loop at 50 requests/s (bench.harness.run_load, latency counted from when each request
      was due): p50/p99 latency of signed inbound texts (target: p99 <= 100 ms).
 Figures are printed with the machine they ran on. The load generator shares the CPU with the
@@ -70,10 +72,12 @@ def environment(database_url: str, instance: Path, port: int) -> dict[str, str]:
 class Requests:
     """Pre-built signed bodies (signing is the client's cost, not the server's)."""
 
-    def __init__(self, port: int, count: int, seed: int = 1, mix: str = "mixed") -> None:
+    def __init__(
+        self, port: int, count: int, seed: int = 1, mix: str = "mixed", path: str = "/sms/inbound"
+    ) -> None:
         rng = random.Random(seed)
         validator = RequestValidator(AUTH_TOKEN)
-        url = f"http://127.0.0.1:{port}/sms/inbound"
+        url = f"http://127.0.0.1:{port}{path}"
         self.items: list[tuple[bytes, str]] = []
         for i in range(count):
             roll = rng.random() if mix == "mixed" else 1.0
@@ -200,6 +204,7 @@ def main() -> None:
         texts = Requests(port, 200_000, seed=3, mix=args.mix)
         bare_rounds: list[list[float]] = []
         real_rounds: list[list[float]] = []
+        floor_rounds: list[list[float]] = []
         for round_no in range(args.rounds):
             bare_rounds.append(
                 closed_loop(
@@ -213,8 +218,18 @@ def main() -> None:
             real_rounds.append(
                 closed_loop(port, "/sms/inbound", texts, args.clients, args.seconds / args.rounds)
             )
+            floor_rounds.append(
+                closed_loop(
+                    port,
+                    "/bench/store",
+                    Requests(port, 20_000, seed=40 + round_no, path="/bench/store"),
+                    args.clients,
+                    args.seconds / args.rounds,
+                )
+            )
         bare = [latency for one in bare_rounds for latency in one]
         real = [latency for one in real_rounds for latency in one]
+        floor = [latency for one in floor_rounds for latency in one]
         signed = Requests(port, 10_000, seed=4, mix=args.mix)
 
         def paced_request(_i: int) -> Request:
@@ -244,16 +259,23 @@ def main() -> None:
     per_round = args.seconds / args.rounds
     bare_each = [len(one) / per_round for one in bare_rounds]
     real_each = [len(one) / per_round for one in real_rounds]
+    floor_each = [len(one) / per_round for one in floor_rounds]
     bare_rps, real_rps = statistics.median(bare_each), statistics.median(real_each)
+    floor_rps = statistics.median(floor_each)
     for label, rps, each, values in (
         ("bare TwiML", bare_rps, bare_each, bare),
         ("/sms/inbound", real_rps, real_each, real),
+        ("store floor", floor_rps, floor_each, floor),
     ):
         p50, p99 = pct(values, 0.5), pct(values, 0.99)
         rounds = ", ".join(f"{x:.0f}" for x in each)
         print(f"{label:13}: {rps:8.1f} req/s (median of {rounds})  p50 {p50:6.1f} ms  "
               f"p99 {p99:6.1f} ms")  # fmt: skip
     print(f"ratio webhook/bare (medians): {real_rps / bare_rps:.1%} (target >= 40%)")
+    print(
+        f"reference: signature + one committed INSERT / bare: {floor_rps / bare_rps:.1%};"
+        f" webhook / that floor: {real_rps / floor_rps:.1%}"
+    )
     p50, p99 = paced.percentile(50), paced.percentile(99)
     print(
         f"50 req/s open loop ({paced.sent} requests, statuses {paced.statuses}):"
