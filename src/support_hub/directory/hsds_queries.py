@@ -40,6 +40,7 @@ from support_hub.directory.models import (
     Specialty,
     Taxonomy,
     TaxonomyTerm,
+    search_text,
 )
 from support_hub.extensions import db
 
@@ -129,7 +130,8 @@ def public_services() -> sa.ColumnElement[bool]:
 
 
 def _contains(column: Any, text: str) -> sa.ColumnElement[bool]:
-    return sa.func.lower(sa.func.coalesce(column, "")).contains(text.lower(), autoescape=True)
+    # NULL never matches; `search_text` is the expression the trigram indexes hold (models.py).
+    return search_text(column).contains(text.lower(), autoescape=True)
 
 
 _FLAG_COLUMNS: dict[type, Any] = {

@@ -595,3 +595,29 @@ sa.Index(
     sa.func.ll_to_earth(Location.latitude, Location.longitude),
     postgresql_using="gist",
 ).ddl_if(dialect="postgresql")
+
+
+def search_text(column: sa.ColumnExpressionArgument[str | None]) -> sa.ColumnElement[str]:
+    """What the HSDS API's `search` matches a column by: its text in lower case."""
+    return sa.func.lower(column)
+
+
+# PostgreSQL only: trigram GIN indexes (pg_trgm, created by migration 0010) on exactly the
+# expressions the HSDS API's `search` filters with LIKE '%word%' (directory/hsds_queries.py), so a
+# search reads the rows that hold its trigrams instead of every row. SQLite scans.
+TRIGRAM_SEARCHED_COLUMNS = (
+    Service.__table__.c.name,
+    Service.__table__.c.alternate_name,
+    Service.__table__.c.description,
+    Location.__table__.c.name,
+    Organization.__table__.c.name,
+    Organization.__table__.c.alternate_name,
+    Organization.__table__.c.description,
+)
+for _column in TRIGRAM_SEARCHED_COLUMNS:
+    sa.Index(
+        f"ix_{_column.table.name}_{_column.key}_trgm",
+        search_text(_column).label(_column.key),
+        postgresql_using="gin",
+        postgresql_ops={_column.key: "gin_trgm_ops"},
+    ).ddl_if(dialect="postgresql")
