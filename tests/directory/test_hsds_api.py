@@ -548,3 +548,38 @@ def test_no_query_string_makes_the_api_fail(
 
     assert response.status_code in (200, 400), (query, response.get_data(as_text=True)[:200])
     assert response.mimetype in ("application/json", "application/x-ndjson")
+
+
+def test_service_at_locations_search_finds_service_text_or_place_name_once_each(
+    client: FlaskClient, directory: Directory
+) -> None:
+    links = db.session.scalars(
+        sa.select(ServiceAtLocation).order_by(
+            ServiceAtLocation.service_id, ServiceAtLocation.location_id
+        )
+    ).all()
+    public = [link for link in links if link.service_id in directory.public_ids]
+    hidden = next(link for link in links if link.service_id == directory.inactive_id)
+    at_place, by_text, both = public[0], public[-1], public[len(public) // 2]
+    at_place.location.name = "Quillfeather Hall"
+    hidden.location.name = "The Quillfeather Annex"
+    by_text.service.description += " Meets by the QUILLFEATHER fountain."
+    both.location.name = "quillfeather house"
+    both.service.alternate_name = "Quillfeather circle"
+    db.session.commit()
+
+    def matches(link: ServiceAtLocation) -> bool:
+        service = link.service
+        texts = (service.name, service.alternate_name, service.description, link.location.name)
+        return any("quillfeather" in (text or "").lower() for text in texts)
+
+    expected = [link.id for link in public if matches(link)]
+    assert {at_place.id, by_text.id, both.id} <= set(expected)
+    page = get_json(client, "/hsds/service_at_locations?search=quillFeather&per_page=200")
+    assert [item["id"] for item in page["contents"]] == expected
+    assert page["total_items"] == len(expected)
+    paged: list[str] = []
+    for number in range(1, len(expected) + 1):
+        url = f"/hsds/service_at_locations?search=quillfeather&per_page=1&page={number}"
+        paged += [item["id"] for item in get_json(client, url)["contents"]]
+    assert paged == expected

@@ -65,6 +65,10 @@ def search_plans(client: FlaskClient, url: str) -> list[str]:
     [
         ("/hsds/services?search=listing 1234", {"ix_service_name_trgm"}),
         ("/hsds/services?search=no such words&page=3", {"ix_service_description_trgm"}),
+        (
+            "/hsds/service_at_locations?search=listing 1234",
+            {"ix_service_name_trgm", "ix_location_name_trgm"},
+        ),
         ("/hsds/organizations?search=organization 17", {"ix_organization_name_trgm"}),
     ],
 )

@@ -172,19 +172,17 @@ def _vocabulary_condition(term: hsds.VocabularyTerm) -> sa.ColumnElement[bool]:
     return sa.type_coerce(_FACET_COLUMNS[term.facet], sa.Integer) != 0
 
 
-def _search_condition(search: str, also_search: Sequence[Any] = ()) -> sa.ColumnElement[bool]:
+def _search_condition(search: str) -> sa.ColumnElement[bool]:
     text = search.strip()
-    columns = (Service.name, Service.alternate_name, Service.description, *also_search)
+    columns = (Service.name, Service.alternate_name, Service.description)
     return sa.or_(*[_contains(column, text) for column in columns])
 
 
-def service_conditions(
-    filters: ServiceFilter, *, also_search: Sequence[Any] = ()
-) -> list[sa.ColumnElement[bool]]:
+def service_conditions(filters: ServiceFilter) -> list[sa.ColumnElement[bool]]:
     """SQL conditions on `Service` for the HSDS service filters (public listings only)."""
     conditions = [public_services()]
     if filters.search:
-        conditions.append(_search_condition(filters.search, also_search))
+        conditions.append(_search_condition(filters.search))
     if filters.taxonomy_term_id:
         term = hsds.VOCABULARY_BY_ID.get(filters.taxonomy_term_id)
         if term is not None:
@@ -225,7 +223,7 @@ CACHED_TOTAL_SECONDS = 60.0
 _totals: dict[tuple[str, str, str], tuple[float, int]] = {}
 
 
-def _count(statement: sa.Select[Any]) -> int:
+def _count(statement: sa.Select[Any] | sa.CompoundSelect) -> int:
     """How many rows `statement` gives (see CACHED_TOTAL_FROM for when it may be a minute old)."""
     counting = sa.select(sa.func.count()).select_from(statement.subquery())
     bind = db.session.get_bind()
@@ -372,22 +370,64 @@ def list_service_at_locations(
     if place is not None and place.proximity_m is not None:
         total, ids = _nearby(filters, place, request)
     else:
-        statement = sa.select(ServiceAtLocation.id).join(
-            Service, Service.id == ServiceAtLocation.service_id
-        )
-        # Search also matches the place's name: "civic center" finds what happens there.
-        conditions = service_conditions(filters, also_search=(Location.name,))
-        if filters.search:
-            # Only search reads the location; counting without the join is much cheaper.
-            statement = statement.join(Location, Location.id == ServiceAtLocation.location_id)
+        conditions = service_conditions(_unsearched(filters))
         if place is not None:
             conditions += _area_conditions(place)
-        # Service, then location: walks the public-service index in order, no sort of the set.
-        order = (Service.id, ServiceAtLocation.location_id)
-        total, ids = _page_of_ids(statement.where(*conditions), order, request)
+        if filters.search:
+            total, ids = _searched_links(conditions, filters.search, request)
+        else:
+            # Service, then location: walks the public-service index in order, no sort of the set.
+            statement = sa.select(ServiceAtLocation.id).join(
+                Service, Service.id == ServiceAtLocation.service_id
+            )
+            total, ids = _page_of_ids(statement.where(*conditions), _LINK_ORDER, request)
     links = _load_links(ids, full=full)
     contents = _link_records(links) if full else [_link_summary(link) for link in links]
     return Page(contents, total, request)
+
+
+_LINK_ORDER = (Service.id, ServiceAtLocation.location_id)
+
+
+def _unsearched(filters: ServiceFilter) -> ServiceFilter:
+    return ServiceFilter(**{**filters.__dict__, "search": None})
+
+
+def _searched_links(
+    conditions: Sequence[sa.ColumnElement[bool]], search: str, request: PageRequest
+) -> tuple[int, list[str]]:
+    """A page of the links passing `conditions` whose service's text or place's name holds `search`.
+
+    Search also matches the place's name: "civic center" finds what happens there. One arm per
+    table: an OR across the join would keep PostgreSQL from either table's trigram index and
+    walk every listing. The place's arm leaves out what the service's finds, so the two add up
+    without a de-duplication of every match. Each arm stops at the page's end in link order.
+    """
+    statement = (
+        sa.select(
+            ServiceAtLocation.id, Service.id.label("service_id"), ServiceAtLocation.location_id
+        )
+        .join(Service, Service.id == ServiceAtLocation.service_id)
+        .where(*conditions)
+    )
+    by_text = _search_condition(search)
+    by_service = statement.where(by_text)
+    by_place = statement.join(Location, Location.id == ServiceAtLocation.location_id).where(
+        _contains(Location.name, search.strip()),
+        # NULL (no alternate name) is "no match" here as in the service's arm.
+        sa.not_(sa.func.coalesce(by_text, sa.false())),
+    )
+    total = _count(sa.union_all(by_service, by_place))
+    end = request.offset + request.per_page
+    arms = [arm.order_by(*_LINK_ORDER).limit(end).subquery() for arm in (by_service, by_place)]
+    page = sa.union_all(*[sa.select(arm) for arm in arms]).subquery()
+    ids = db.session.scalars(
+        sa.select(page.c.id)
+        .order_by(page.c.service_id, page.c.location_id)
+        .limit(request.per_page)
+        .offset(request.offset)
+    )
+    return total, list(ids)
 
 
 def _nearby(filters: ServiceFilter, place: Place, request: PageRequest) -> tuple[int, list[str]]:
@@ -424,8 +464,7 @@ def _nearby(filters: ServiceFilter, place: Place, request: PageRequest) -> tuple
             ).where(ServiceAtLocation.location_id.in_(chunk))
         )
     ]
-    unsearched = ServiceFilter(**{**filters.__dict__, "search": None})
-    conditions = service_conditions(unsearched) + _area_conditions(place)
+    conditions = service_conditions(_unsearched(filters)) + _area_conditions(place)
     service_ids = sorted({row.service_id for row in links})
     passing = {
         service_id
