@@ -48,10 +48,12 @@ def search_plans(client: FlaskClient, url: str) -> list[str]:
         response = client.get(url)
     assert response.status_code == 200, response.get_data(as_text=True)
     connection = db.session.connection()
-    # A few thousand rows are read faster whole than through any index. Price each row's text
-    # filter as a big table's would be (and forbid whole-table reads): when the index can serve
-    # the statement's expressions the planner then takes it, and when it cannot, no knob helps.
+    # A few thousand rows are read faster whole, or in primary key order, than through a
+    # trigram index. Forbid both and price each row's text filter as a big table's would be:
+    # when the index can serve the statement's expressions the planner then takes it, and when
+    # it cannot, no knob helps.
     connection.exec_driver_sql("SET LOCAL enable_seqscan = off")
+    connection.exec_driver_sql("SET LOCAL enable_indexscan = off")
     connection.exec_driver_sql("SET LOCAL cpu_operator_cost = 1")
     return [
         "\n".join(row[0] for row in connection.exec_driver_sql("EXPLAIN " + statement, params))
