@@ -5,7 +5,6 @@ from dataclasses import dataclass
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
-from urllib.parse import quote
 
 import pytest
 import sqlalchemy as sa
@@ -412,24 +411,6 @@ def test_bad_query_values_answer_400_with_a_json_error(
     error = get_json(client, url, status=400)
     assert error["error"]["code"] == code
     assert error["error"]["message"]
-
-
-@pytest.mark.parametrize("path", LIST_PATHS)
-@pytest.mark.parametrize("search", ["aa", " VA ", "a-b", "12 3", "%%%", "a_b", "é!"])
-def test_search_needs_a_word_of_three_letters_or_digits(
-    client: FlaskClient, path: str, search: str
-) -> None:
-    error = get_json(client, f"/hsds{path}?search={quote(search)}", status=400)["error"]
-    assert error["code"] == "bad_search"
-    assert "at least 3 letters or digits" in error["message"]
-
-
-@pytest.mark.parametrize("path", LIST_PATHS)
-@pytest.mark.parametrize("search", ["AA meeting", "été", "x-ray", "911"])
-def test_a_search_with_a_three_letter_word_is_answered(
-    client: FlaskClient, path: str, search: str
-) -> None:
-    get_json(client, f"/hsds{path}?search={quote(search)}")
 
 
 @pytest.mark.parametrize(

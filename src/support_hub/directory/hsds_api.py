@@ -1,9 +1,7 @@
 """The HSDS 3.0 API under /hsds (paths and query parameters of the HSDS OpenAPI document).
 
 Lists answer with the HSDS `Page` wrapper; `format=ndjson` streams every matching record, one
-JSON object a line, without pagination. Bad parameters answer 400 with a JSON error. `search`
-matches text anywhere in names and descriptions, and needs a word of three letters or digits
-(hsds_queries.MIN_SEARCH_WORD).
+JSON object a line, without pagination. Bad parameters answer 400 with a JSON error.
 """
 
 from __future__ import annotations
@@ -38,16 +36,6 @@ def _text_arg(name: str) -> str | None:
         # PostgreSQL text can't hold NUL; refuse it here rather than fail in the database.
         raise BadRequestError(f"{name} contains a NUL character", error_code=f"bad_{name}")
     return value.strip()
-
-
-def _search_arg() -> str | None:
-    search = _text_arg("search")
-    if search is not None and not queries.searchable(search):
-        raise BadRequestError(
-            f"search needs a word of at least {queries.MIN_SEARCH_WORD} letters or digits",
-            error_code="bad_search",
-        )
-    return search
 
 
 def _bool_arg(name: str) -> bool:
@@ -112,7 +100,7 @@ def _format_arg() -> str:
 
 def _service_filter() -> queries.ServiceFilter:
     return queries.ServiceFilter(
-        search=_search_arg(),
+        search=_text_arg("search"),
         taxonomy_term_id=_text_arg("taxonomy_term_id"),
         taxonomy_id=_text_arg("taxonomy_id"),
         organization_id=_text_arg("organization_id"),
@@ -197,7 +185,7 @@ def service_at_location(link_id: str) -> Any:
 @bp.get("/organizations")
 def organizations() -> Any:
     """Organizations offering public services, paginated."""
-    search = _search_arg()
+    search = _text_arg("search")
     full, full_service = _bool_arg("full"), _bool_arg("full_service")
     page = _page_arg()
     return _listing(
@@ -222,7 +210,7 @@ def organization(organization_id: str) -> Any:
 @bp.get("/taxonomies")
 def taxonomies() -> Any:
     """Taxonomies: our own vocabulary and those imported with listings."""
-    search = _search_arg()
+    search = _text_arg("search")
     page = _page_arg()
     return _listing(lambda request_: queries.list_taxonomies(search, request_), page)
 
@@ -237,7 +225,7 @@ def taxonomy(taxonomy_id: str) -> Any:
 def taxonomy_terms() -> Any:
     """Taxonomy terms, paginated; `top_only` keeps terms without a parent."""
     filters = queries.TermFilter(
-        search=_search_arg(),
+        search=_text_arg("search"),
         taxonomy_id=_text_arg("taxonomy_id"),
         parent_id=_text_arg("parent_id"),
         top_only=_bool_arg("top_only"),

@@ -10,7 +10,6 @@ everything, and walked in index order (`ix_service_status_archived_at_id`) at an
 from __future__ import annotations
 
 import math
-import re
 import time
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
@@ -52,12 +51,6 @@ MAX_MINIMAL_PER_PAGE = 10_000
 STREAM_BATCH = 200
 METERS_PER_DEGREE_LATITUDE = 111_320.0
 _Row = TypeVar("_Row")
-# `search` matches anywhere inside the text (LIKE '%word%'). PostgreSQL finds those rows through
-# trigram indexes, which need a run of three letters or digits to look anything up: a shorter
-# search ("aa", "a-b", "!!!") would read every row, most of a second at a million listings
-# each time, so the API refuses it on every database alike.
-MIN_SEARCH_WORD = 3
-_SEARCH_WORD = re.compile(rf"[^\W_]{{{MIN_SEARCH_WORD}}}")
 
 
 class QueryError(ValueError):
@@ -134,11 +127,6 @@ class TermFilter:
 def public_services() -> sa.ColumnElement[bool]:
     """The listings the public may see: active and not archived."""
     return sa.and_(Service.status == ServiceStatus.ACTIVE, Service.archived_at.is_(None))
-
-
-def searchable(search: str) -> bool:
-    """Whether `search` holds a run of MIN_SEARCH_WORD letters or digits (see there)."""
-    return _SEARCH_WORD.search(search) is not None
 
 
 def _contains(column: Any, text: str) -> sa.ColumnElement[bool]:
