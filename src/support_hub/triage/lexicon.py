@@ -49,6 +49,10 @@ class Lexicon:
     # Caregiver strain needs both: someone being cared for, and the carer running out.
     caring_for: tuple[str, ...]
     carer_strain: tuple[str, ...]
+    # Signs that are an emergency only together, each (label, first, second): a fever is urgent
+    # during chemotherapy; back pain with numb legs or lost bladder control is a cord compression.
+    # The first part may be denied ("no fever since chemo"); then the pair counts for nothing.
+    medical_pairs: tuple[tuple[str, tuple[str, ...], tuple[str, ...]], ...]
     negators: frozenset[str]
     negation_fillers: frozenset[str]
     # Negators too common as interjections to reach over fillers: "no I want to die" (no comma)
@@ -351,6 +355,22 @@ _EN_FAMILIES = (
         improvement_cancels=True,
     ),
     Rule(
+        "self_harm",
+        "self-harm done on purpose, or forgiveness asked in advance",
+        (
+            r"(?:burn|cut|hit|scratch|punch|bang|stabb?|slic|carv|slash)\w* (?:my|her|his) "
+            r"(?:own )?(?:arms?|wrists?|legs?|thighs?|skin|stomach|belly|head|face|chest|hands?) "
+            r"(?:\w+ ){0,4}(?:on purpose|(?:till|until) (?:it|they) (?:bleed|bled|bleeds))",
+            r"(?:took|take|taken|swallowed|ate|popped|used|put on) (?:\w+ ){0,6}(?:"
+            + _EN_DRUGS
+            + r"|too many|too much|extra|double) (?:\w+ ){0,4}on purpose|"
+            r"(?:overdosed|odd|oded) (?:\w+ ){0,2}on purpose",
+            r"forgive me (?:\w+ ){0,2}for what (?:i|im|i am) (?:about to|going to|gonna|will|"
+            r"have to) do|forgive me in advance|(?:asking|ask|asked) (?:\w+ ){0,2}to forgive me "
+            r"in advance",
+        ),
+    ),
+    Rule(
         "medical",
         "medical emergency (bleeding, stroke signs, head injury, worst headache, confusion)",
         (
@@ -441,6 +461,16 @@ _ES_FAMILIES = (
             r"diles? a mis (?:hijos|hijas|nietos) que los quiero",
             r"(?:ir|irme|estar) con (?:el|ella|mi \w+) (?:en el cielo|al cielo)|"
             r"(?:reunirme|juntarme) con (?:el|ella|mi \w+)",
+        ),
+    ),
+    Rule(
+        "self_harm",
+        "autolesión a propósito o perdón pedido de antemano (self-harm on purpose, forgiveness)",
+        (
+            r"(?:me )?(?:queme|corte|pegue|golpee|lastime|rasgune|rasguno|cortando|quemando|"
+            r"lastimando|golpeando) (?:\w+ ){0,5}a proposito|"
+            r"(?:me )?(?:tome|trague|pase de|puse) (?:\w+ ){0,6}a proposito",
+            r"perdon\w* (?:\w+ ){0,3}por lo que (?:voy a|estoy por|pienso|tengo que) hacer",
         ),
     ),
     Rule(
@@ -883,6 +913,39 @@ ENGLISH = Lexicon(
         r"breaking point|wiped out|wits end|completely (?:drained|spent|done)|"
         r"drowning|crushing me|breaking me|sinking|too much for me|cant cope|struggling|"
         r"overwhelm\w*|at the end of my",
+    ),
+    medical_pairs=(
+        (
+            "fever during chemotherapy",
+            (
+                r"fever\w*|feverish|burning up|running a temp|"
+                r"(?:temp|temperature) (?:is |of |was |at |hit |just hit |reading )?"
+                r"(?:1(?:0[0-9])|3[89])",
+            ),
+            (
+                r"(?<!not on )(?<!not doing )(?<!off )(?<!no )chemo\w*|neutropeni\w*|"
+                r"low (?:white|blood) (?:cell )?counts?|"
+                r"(?:white|blood) (?:cell )?counts? (?:\w+ ){0,2}low",
+            ),
+        ),
+        (
+            "back pain with numb legs or lost bladder control (cord compression)",
+            (
+                r"(?:back|spine|spinal|tailbone) (?:pain|hurts?|hurting|aches?|aching|is killing|"
+                r"is bad|is awful|is terrible|is worse)|(?:pain|aches?|aching) in (?:my|her|his) "
+                r"(?:lower |upper |mid )?(?:back|spine)|(?:my|her|his) (?:back|spine) (?:\w+ ){0,3}"
+                r"(?:pain|hurts?|killing|bad|worse|awful|unbearable)",
+            ),
+            (
+                r"(?:cant|cannot|can not) (?:feel|move) (?:my|her|his) (?:legs?|feet|bottom|butt)|"
+                r"(?:legs?|feet) (?:\w+ ){0,2}(?:went|gone|going|are|is|suddenly|got) numb|"
+                r"numb (?:from|below) the waist|(?:cant|cannot|unable to) (?:walk|stand|pee|"
+                r"urinate)(?! (?:for long|long|very|up straight|the|it|him|her|this|that|"
+                r"them|people))|(?:lost|losing|no) control (?:of|over) (?:my|her|his) (?:bladder|"
+                r"bowels?|pee)|(?:cant|cannot) control (?:my|her|his) (?:bladder|bowels?)|"
+                r"(?:peed|wet|pooped) (?:my|her|him)self",
+            ),
+        ),
     ),
     negators=frozenset(
         {
@@ -1484,6 +1547,34 @@ SPANISH = Lexicon(
         r"agotad[oa]|quemad[oa]|sin fuerzas|no duermo|no he dormido|no puedo mas|abrumad[oa]|"
         r"destrozad[oa]|"
         r"ya no puedo|no aguanto|cansad[oa]|sol[oa]|rendid[oa]|al limite",
+    ),
+    medical_pairs=(
+        (
+            "fiebre durante la quimioterapia (fever during chemotherapy)",
+            (
+                r"fiebre|calentura|temperatura (?:alta|de 3[89])|3[89](?:[.,]\d)? de (?:fiebre|"
+                r"temperatura)",
+            ),
+            (
+                r"(?<!no estoy en )(?<!sin )(?<!no tengo )quimio\w*|defensas (?:muy )?bajas|"
+                r"neutropeni\w*|globulos blancos (?:muy )?bajos",
+            ),
+        ),
+        (
+            "dolor de espalda con piernas dormidas o sin control de la orina (cord compression)",
+            (
+                r"(?:espalda|columna|cintura)(?! (?:\w+ ){0,2}(?:bien|mejor))|"
+                r"dolor de (?:espalda|columna)",
+            ),
+            (
+                r"no siento (?:las|mis) piernas|"
+                r"(?:durmieron|entumieron|entumio|durmio|adormecieron) (?:las|mis) "
+                r"(?:dos )?piernas|"
+                r"piernas (?:\w+ )?(?:dormidas|entumidas|entumecidas|"
+                r"adormecidas|no me responden)|no puedo (?:caminar|orinar|pararme)|"
+                r"no controlo (?:la orina|el bano|mi vejiga)|me orine encima",
+            ),
+        ),
     ),
     negators=frozenset({"no", "nunca", "jamas", "sin", "ni", "tampoco", "nada"}),
     weak_negators=frozenset(),
