@@ -188,6 +188,16 @@ def test_features_are_stable_hashes_of_words_and_their_pieces() -> None:
         ("Lord forgive me for what I'm about to do", "en", Concern.SELF_HARM),
         ("me quemé el brazo a propósito", "es", Concern.SELF_HARM),
         ("Diosito perdóname por lo que voy a hacer", "es", Concern.SELF_HARM),
+        ("my dad took his whole bottle of morphine", "en", Concern.SELF_HARM),
+        ("he's wheezing and fighting for every breath", "en", Concern.MEDICAL),
+        ("half my face went numb", "en", Concern.MEDICAL),
+        ("blood is pouring from where my port is", "en", Concern.MEDICAL),
+        ("he's unresponsive", "en", Concern.MEDICAL),
+        ("no puedo jalar aire", "es", Concern.MEDICAL),
+        ("siento una presión horrible en el pecho", "es", Concern.MEDICAL),
+        ("se le cayó la boca de un lado", "es", Concern.MEDICAL),
+        ("me estoy desangrando", "es", Concern.MEDICAL),
+        ("creo que me está dando un infarto", "es", Concern.MEDICAL),
     ],
 )
 def test_signs_urgent_in_context_and_acts_on_purpose_are_urgent(
@@ -208,7 +218,14 @@ def test_signs_urgent_in_context_and_acts_on_purpose_are_urgent(
         ("my back hurts, can't stand for long at the stove", "en"),
         ("cut my hair short on purpose before chemo", "en"),
         ("took the day off on purpose", "en"),
+        ("my phone is unresponsive again", "en"),
+        ("me estoy ahogando en deudas", "es"),
+        ("me dio un ataque de llanto en la tienda", "es"),
+        ("casi me desmayo de la risa jaja", "es"),
+        ("a mi compadre le dio un infarto hace dos años", "es"),
     ],
 )
-def test_context_pairs_and_on_purpose_need_both_parts(text: str, language: str) -> None:
+def test_context_pairs_on_purpose_and_figures_of_speech_are_not_urgent(
+    text: str, language: str
+) -> None:
     assert classify_rules(text, language).level is not Level.URGENT

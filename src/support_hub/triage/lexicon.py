@@ -260,6 +260,7 @@ _EN_FAMILIES = (
             slots(
                 r"took|taken|swallowed|take|taking|swallow|swallowing|tok|downed",
                 r"all|everything|a whole|the whole|an entire|the entire|every|a full|"
+                r"(?:my|her|his|their) (?:whole|entire)|"
                 r"too many|way too many|a handful of|a bunch of",
                 r"(?:of )?(?:my |her |his |the |a |those |these )?(?:bottle of |\w+ )?(?:"
                 + _EN_MEANS
@@ -401,6 +402,38 @@ _EN_FAMILIES = (
         ),
         improvement_cancels=True,
     ),
+    Rule(
+        "medical",
+        "medical emergency (breathing effort, one-sided weakness, heavy bleeding, collapse)",
+        (
+            r"(?:fighting|struggling|gasping|straining) for (?:every |each )?(?:breath|air)|"
+            r"using every muscle to breathe|cant (?:finish|complete|get out) a (?:whole )?sentence|"
+            r"breath(?:ing|es) (?:is |are )?(?:\w+ ){0,2}(?:slow and shallow|fast and shallow|"
+            r"shallow|labou?red|rattl\w*|gurgl\w*|(?:really|very|so|super) slow)|"
+            r"breath(?:ing|es)? (?:\w+ ){0,3}only (?:like )?(?:every|once)|"
+            r"throat (?:is |feels )?(?:closing|swelling)",
+            r"(?:half|the left side|the right side|left side|right side) (?:of )?(?:my|her|his) "
+            r"(?:face|body|mouth) (?:\w+ ){0,2}(?:numb|paralyz\w*|droop\w*|dead|limp)|"
+            r"(?:talking|speaking|saying) (?:\w+ )?gibberish|words (?:are )?(?:all )?"
+            r"(?:jumbled|coming out wrong|came out wrong)",
+            r"blood (?:is )?(?:pouring|gushing|spurting)|(?:pouring|gushing|spurting) (?:out )?"
+            r"blood|(?:threw|throwing|throw) up (?:\w+ ){0,4}" + _NOT_A_BLOOD_TEST + "|"
+            r"spitting (?:up )?(?:\w+ ){0,2}"
+            + _NOT_A_BLOOD_TEST
+            + "|"
+            + _NOT_A_BLOOD_TEST
+            + r" (?:\w+ )?(?:coming|comes) up|(?:bleeding heavy|heavy bleeding)"
+            r"(?! (?:\w+ ){0,2}(?:period|periods|days?))",
+            r"(?<!phone )(?<!phone is )(?<!app )(?<!app is )(?<!screen )(?<!screen is )"
+            r"(?<!computer )(?<!computer is )(?<!laptop is )unresponsive",
+            r"(?:fell|collapsed|fainted|passed out|on the floor) (?:\w+ ){0,4}(?:isnt|is not|"
+            r"not|wont|hasnt) (?:moving|responding|respond)",
+            r"(?:im|i am|shes|she is|hes|he is|i think im|think im|think shes|think hes|"
+            r"might be|could be|maybe) having a (?:heart attack|stroke)",
+        ),
+        laughter_cancels=True,
+        improvement_cancels=True,
+    ),
 )
 
 
@@ -478,7 +511,8 @@ _ES_FAMILIES = (
         "emergencia médica (medical emergency words)",
         (
             r"(?:esta |estaba )?(?:convulsionando|temblando (?:todo|toda|sin parar|y no)|"
-            r"sacudiendose)|(?:le|me) (?:dio|esta dando) (?:un|una) (?:ataque|convulsion)|"
+            r"sacudiendose)|(?:le|me) (?:dio|esta dando) (?:un|una) (?:ataque|convulsion)"
+            r"(?! de (?:llanto|risa|panico|nervios|ansiedad|tos|celos|hambre))|"
             r"ojos (?:en )?blanco",
             r"cara (?:\w+ ){0,2}(?:torcida|caida|chueca|ladeada|paralizada)|"
             r"(?:se le|se me) (?:durmio|adormecio|cayo|paralizo) (?:\w+ ){0,2}(?:cara|brazo|pierna|"
@@ -487,7 +521,8 @@ _ES_FAMILIES = (
             r"(?:sangr\w*) (?:\w+ ){0,1}(?:mucho|demasiado|sin parar|a chorros|y no para)|"
             r"no (?:para|deja|paro|dejo) de sangrar|(?:vomit\w*|escup\w*|devolv\w*) sangre|"
             r"sangre (?:al vomitar|en el vomito)|mucha sangre",
-            r"(?:me voy a|se va a|siento que me voy a|casi me|a punto de) desmay\w*|"
+            r"(?:me voy a|se va a|siento que me voy a|casi me|a punto de) desmay\w*"
+            r"(?! de (?:la )?risa)|"
             r"se (?:desmaya|sigue desmayando)",
             r"no (?:sabe|reconoce) (?:quien soy|quien es|donde esta|que dia es|que ano|a nadie|"
             r"a sus hijos)",
@@ -499,6 +534,35 @@ _ES_FAMILIES = (
             r"el peor dolor de cabeza|dolor de cabeza (?:\w+ ){0,3}(?:de repente|repentino|"
             r"subito)",
         ),
+        improvement_cancels=True,
+    ),
+    Rule(
+        "medical",
+        "emergencia médica (respiración, un lado débil, sangrado, desmayo; medical emergency)",
+        (
+            r"(?:no puedo|no puede) (?:jalar|agarrar|tomar|meter) (?:el )?aire|"
+            r"no (?:me|le) entra (?:el )?aire|"
+            r"(?:me estoy|se esta) ahogando(?! (?:en|con|de|entre))|"
+            r"respira (?:muy |bien )?(?:lento|despacio|raro|con (?:mucha )?dificultad|con ruido|"
+            r"con mucho esfuerzo)|ruido al respirar|se (?:me|le) cierra la garganta",
+            r"(?:presion|opresion|me aprieta|le aprieta) (?:\w+ ){0,3}(?:en el|el) pecho",
+            r"(?:se le|se me) (?:cae|cayo|torcio|tuerce|fue de lado) (?:\w+ )?(?:la boca|la cara|"
+            r"la baba)|mitad (?:de la cara|del cuerpo)|se (?:le|me) fue la fuerza (?:del|de un|"
+            r"de la) (?:brazo|lado|pierna)|palabras (?:\w+ ){0,2}enredadas|"
+            r"(?:dice|habla|diciendo|hablando) (?:puras )?incoherencias",
+            r"se (?:esta|estaba) sacudiendo|(?:se quedo|esta) (?:tiesa|tieso|rigida|rigido)|"
+            r"espuma por la boca|(?:tiene|tuvo) (?:un|una) (?:ataque|convulsion)"
+            r"(?! de (?:llanto|risa|panico|nervios|ansiedad|tos|celos|hambre))",
+            r"desangr\w*|(?:arrojando|echando|sale|salio|saliendo) sangre (?:por|de) la boca|"
+            r"sangre (?:\w+ ){0,4}y no (?:para|se detiene|se quita)|"
+            r"sangre (?:\w+ ){0,3}(?:tose|toser|tosi)|tos\w* (?:\w+ ){0,3}sangre",
+            r"(?:me desmaye|se desmayo|se desvanecio|me desvaneci)|(?:esta )?(?:delirando|"
+            r"alucinando)",
+            r"(?:me|le) (?:esta dando|dio) (?:un|una) (?:infarto|derrame|ataque al corazon|"
+            r"embolia)(?! (?:\w+ ){0,3}(?:hace|el ano|el mes|la semana|en \d))|"
+            r"creo que (?:es|tengo|tiene) un infarto",
+        ),
+        laughter_cancels=True,
         improvement_cancels=True,
     ),
 )
@@ -1207,6 +1271,13 @@ ENGLISH = Lexicon(
         "diee": "die",
         "tok": "took",
         "pils": "pills",
+        "gona": "going to",
+        "cnat": "cant",
+        "blod": "blood",
+        "chesst": "chest",
+        "tookk": "took",
+        "lyfe": "life",
+        "hart": "heart",
         "pillz": "pills",
         "painn": "pain",
         "siezure": "seizure",
@@ -1552,7 +1623,9 @@ SPANISH = Lexicon(
         (
             "fiebre durante la quimioterapia (fever during chemotherapy)",
             (
-                r"fiebre|calentura|temperatura (?:alta|de 3[89])|3[89](?:[.,]\d)? de (?:fiebre|"
+                r"(?<!no me ha dado )(?<!no me dio )(?<!no he tenido )(?<!nada de )"
+                r"(?:fiebre|calentura)|"
+                r"temperatura (?:alta|de 3[89])|3[89](?:[.,]\d)? de (?:fiebre|"
                 r"temperatura)",
             ),
             (
@@ -1741,6 +1814,21 @@ SPANISH = Lexicon(
         "resperar": "respirar",
         "deprimda": "deprimida",
         "vivr": "vivir",
+        "bivir": "vivir",
+        "bibir": "vivir",
+        "murir": "morir",
+        "pastiyas": "pastillas",
+        "pastias": "pastillas",
+        "nopuedo": "no puedo",
+        "pueod": "puedo",
+        "pueo": "puedo",
+        "resprar": "respirar",
+        "convulcionando": "convulsionando",
+        "combulsion": "convulsion",
+        "convulcion": "convulsion",
+        "imfarto": "infarto",
+        "pexo": "pecho",
+        "aki": "aqui",
         "morr": "morir",
         "porfa": "por favor",
         "xfa": "por favor",
