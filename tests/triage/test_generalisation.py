@@ -223,6 +223,9 @@ def test_signs_urgent_in_context_and_acts_on_purpose_are_urgent(
         ("me dio un ataque de llanto en la tienda", "es"),
         ("casi me desmayo de la risa jaja", "es"),
         ("a mi compadre le dio un infarto hace dos años", "es"),
+        ("i take all my pills in the morning with coffee", "en"),
+        ("me tomo todas mis pastillas en la mañana con el café", "es"),
+        ("en la iglesia hay una caminata para prevenir el suicidio", "es"),
     ],
 )
 def test_context_pairs_on_purpose_and_figures_of_speech_are_not_urgent(

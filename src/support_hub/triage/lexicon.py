@@ -170,8 +170,15 @@ _EN_THIRD = (
 # "take all my pills with breakfast like the nurse said" is adherence, not an overdose.
 _AS_PRESCRIBED = (
     r"(?! (?:\w+ )?(?:with|at|after|before) (?:breakfast|lunch|dinner|food|meals?|water|bedtime|"
-    r"night)| (?:like|as) (?:the|my) (?:nurse|doctor|pharmacist|oncologist)| as prescribed|"
-    r" on time)"
+    r"night|coffee|juice|milk|tea)| (?:like|as) (?:the|my) (?:nurse|doctor|pharmacist|oncologist)|"
+    r" as prescribed| on time| (?:\w+ )?(?:in the morning|every (?:morning|night|day)|"
+    r"each (?:morning|night|day)))"
+)
+# Spanish: "me tomo todas mis pastillas en la mañana con el café" is taking them as told.
+_ES_AS_PRESCRIBED = (
+    r"(?! (?:\w+ ){0,2}(?:en la manana|en las mananas|con (?:el |la )?(?:cafe|comida|desayuno|"
+    r"cena|agua)|como (?:me )?(?:dijo|dijeron|indic\w*|receto)|cada (?:dia|manana|noche)|"
+    r"todos los dias|a tiempo|del dia))"
 )
 _NOT_A_BLOOD_TEST = r"blood(?! (?:counts?|work|tests?|pressure|sugar|draws?|thinners?|type|results|"
 _NOT_A_BLOOD_TEST += r"levels|cells|clots?|transfusion))"
@@ -480,7 +487,7 @@ _ES_FAMILIES = (
             r"(?:pastillas|pildoras|medicinas|medicamentos|morfina) (?:\w+ ){0,1}(?:guardad\w*|"
             r"escondid\w*|juntad\w*|acumulad\w*|ahorrad\w*|contad\w*)",
             r"(?:me )?(?:tome|trague|tomo|tomando) (?:todo|todas|todos|un frasco|el frasco|"
-            r"la caja|muchas|demasiadas) (?:\w+ ){0,2}(?:" + _ES_MEANS + ")",
+            r"la caja|muchas|demasiadas) (?:\w+ ){0,2}(?:" + _ES_MEANS + ")" + _ES_AS_PRESCRIBED,
             r"(?:dosis|cantidad) (?:\w+ ){0,2}(?:letal|mortal)|cuantas (?:\w+ ){0,2}"
             r"(?:para morir|se necesitan para)",
             r"(?:estarian|estaria|serian|seria|vivirian) (?:mejor|mas felices|mas tranquil\w*) "
@@ -575,6 +582,7 @@ ENGLISH = Lexicon(
             "self_harm",
             "self-harm words",
             (
+                r"(?<!prevent )(?<!preventing )(?<!prevention of )"
                 r"suicid(?:e|al|ally)(?! (?:prevention|awareness|research|statistics))",
                 r"(?:ways|how) to (?:die|kill (?:my|him|her)self|end (?:it|my life)|overdose)|"
                 r"(?:to|just|i|id) (?:stop|not|never) exist\w*|stop existing|cease to exist",
@@ -1396,6 +1404,7 @@ SPANISH = Lexicon(
             "self_harm",
             "palabras de autolesión (self-harm words)",
             (
+                r"(?<!prevenir el )(?<!prevencion del )(?<!prevenir )"
                 r"sui[cs]id\w*(?! (?:prevention|awareness|research|statistics))",
                 r"(?:me )?cort\w* (?:las |mis )?(?:munecas|venas)",
                 r"(?:estarian|estaria|serian|seria|vivirian|viviria) (?:mas felices|mejor) si "
@@ -1419,7 +1428,7 @@ SPANISH = Lexicon(
                 r"hacerme dano|me quiero hacer dano|cortarme|me voy a cortar|me corte otra vez",
                 r"sobredosis",
                 r"(?:me )?(?:tome|trague) (?:todas|todo el frasco de|muchas|un punado de) "
-                r"(?:las |mis )?(?:pastillas|pildoras|medicinas|medicamentos)",
+                r"(?:las |mis )?(?:pastillas|pildoras|medicinas|medicamentos)" + _ES_AS_PRESCRIBED,
                 r"ojala (?:estuviera|estuviese|me muriera|me muera)(?: muert[oa])?",
                 r"(?:seria|estaria|estarian|estaríamos) mejor (?:si me muriera|muert[oa]|sin mi)",
                 r"mejor muert[oa]|mejor sin mi",
