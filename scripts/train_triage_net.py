@@ -61,6 +61,8 @@ class Fold:
     name: str
     examples: list[Example]
     rows: list[np.ndarray]
+    # Positions in the file of the examples kept (a text already in an earlier file is dropped).
+    kept: list[int]
 
 
 def _rows(examples: list[Example]) -> list[np.ndarray]:
@@ -203,9 +205,23 @@ def main() -> int:
     if held_out and not args.no_write:
         parser.error("--hold-out measures only: add --no-write (the committed net sees every file)")
     folds = []
+    # A text in two files would be scored by a model that saw it: each counts once, in the first.
+    seen: set[tuple[str, bool]] = set()
+    dropped = 0
     for path in paths:
-        examples = load_examples(path)
-        folds.append(Fold(path.name, examples, _rows(examples)))
+        kept, examples = [], []
+        for i, ex in enumerate(load_examples(path)):
+            key = (ex.text.casefold().strip(), ex.awaiting_score)
+            if key in seen and path.name != "corpus.jsonl":
+                dropped += 1
+                continue
+            seen.add(key)
+            kept.append(i)
+            examples.append(ex)
+        folds.append(Fold(path.name, examples, _rows(examples), kept))
+    print(
+        f"{sum(len(f.examples) for f in folds)} texts ({dropped} repeated in a later file dropped)"
+    )
 
     # Out-of-fold scores: every file scored by a model trained without it. The main corpus is
     # split in five interleaved parts so that it too is scored unseen.
@@ -214,7 +230,7 @@ def main() -> int:
         if fold.name == "corpus.jsonl":
             for k in range(5):
                 pieces.append(
-                    Fold(f"corpus[{k}]", fold.examples[k::5], fold.rows[k::5]),
+                    Fold(f"corpus[{k}]", fold.examples[k::5], fold.rows[k::5], fold.kept[k::5]),
                 )
         else:
             pieces.append(fold)
@@ -246,7 +262,7 @@ def main() -> int:
         if piece.name not in first:
             continue
         exp = np.array([ex.expected.value for ex in piece.examples])
-        rules = np.array(first[piece.name]["levels"])
+        rules = np.array(first[piece.name]["levels"])[piece.kept]
         net_urgent = oof_urgent[piece.name] >= t_urgent
         net_person = oof_person[piece.name] >= t_person
         is_u = exp == "urgent"
@@ -260,7 +276,7 @@ def main() -> int:
         )
     listed = [p for p in pieces if p.name in first]
     exp = np.array([ex.expected.value for p in listed for ex in p.examples])
-    rules = np.concatenate([np.array(first[p.name]["levels"]) for p in listed])
+    rules = np.concatenate([np.array(first[p.name]["levels"])[p.kept] for p in listed])
     net_urgent = np.concatenate([oof_urgent[p.name] for p in listed]) >= t_urgent
     net_person = np.concatenate([oof_person[p.name] for p in listed]) >= t_person
     is_u = exp == "urgent"
