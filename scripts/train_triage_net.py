@@ -168,6 +168,29 @@ def _payload(
     }
 
 
+def _print_row(
+    name: str,
+    expected: np.ndarray,
+    rules: np.ndarray,
+    net_urgent: np.ndarray,
+    net_person: np.ndarray,
+) -> None:
+    """One line of the leave-one-file-out table ('-' where a file has no such texts)."""
+
+    def share(hits: np.ndarray, among: np.ndarray, width: int) -> str:
+        return f"{hits[among].mean():{width}.1%}" if among.any() else "-".rjust(width)
+
+    is_u = expected == "urgent"
+    union = (rules == "urgent") | net_urgent
+    reached = (rules != "routine") | net_person | net_urgent
+    print(
+        f"  {name:22} {is_u.sum():5}  {share(rules == 'urgent', is_u, 13)} "
+        f"{share(net_urgent, is_u, 5)} {share(union, is_u, 10)}  "
+        f"{share(rules != 'routine', is_u, 21)} {share(reached, is_u, 10)}  "
+        f"{share(net_urgent, expected == 'routine', 20)}"
+    )
+
+
 def _print_held_out(name: str, evaluation: Evaluation) -> None:
     """The whole classifier on a file no model or threshold saw, split by language."""
     print(f"held out {name}: today's rules with a net trained without it")
@@ -259,34 +282,21 @@ def main() -> int:
         "reached a person: rules  rules|net   routine->urgent (net)"
     )
     for piece in pieces:
-        if piece.name not in first:
-            continue
-        exp = np.array([ex.expected.value for ex in piece.examples])
-        rules = np.array(first[piece.name]["levels"])[piece.kept]
-        net_urgent = oof_urgent[piece.name] >= t_urgent
-        net_person = oof_person[piece.name] >= t_person
-        is_u = exp == "urgent"
-        union = (rules == "urgent") | net_urgent
-        reached = (rules != "routine") | net_person | net_urgent
-        print(
-            f"  {piece.name:22} {is_u.sum():5}  {(rules == 'urgent')[is_u].mean():13.1%} "
-            f"{net_urgent[is_u].mean():5.1%} {union[is_u].mean():10.1%}  "
-            f"{(rules != 'routine')[is_u].mean():21.1%} {reached[is_u].mean():10.1%}  "
-            f"{net_urgent[exp == 'routine'].mean():20.1%}"
-        )
+        if piece.name in first:
+            _print_row(
+                piece.name,
+                np.array([ex.expected.value for ex in piece.examples]),
+                np.array(first[piece.name]["levels"])[piece.kept],
+                oof_urgent[piece.name] >= t_urgent,
+                oof_person[piece.name] >= t_person,
+            )
     listed = [p for p in pieces if p.name in first]
-    exp = np.array([ex.expected.value for p in listed for ex in p.examples])
-    rules = np.concatenate([np.array(first[p.name]["levels"])[p.kept] for p in listed])
-    net_urgent = np.concatenate([oof_urgent[p.name] for p in listed]) >= t_urgent
-    net_person = np.concatenate([oof_person[p.name] for p in listed]) >= t_person
-    is_u = exp == "urgent"
-    union = (rules == "urgent") | net_urgent
-    reached = (rules != "routine") | net_person | net_urgent
-    print(
-        f"  {'all of the above':22} {is_u.sum():5}  {(rules == 'urgent')[is_u].mean():13.1%} "
-        f"{net_urgent[is_u].mean():5.1%} {union[is_u].mean():10.1%}  "
-        f"{(rules != 'routine')[is_u].mean():21.1%} {reached[is_u].mean():10.1%}  "
-        f"{net_urgent[exp == 'routine'].mean():20.1%}"
+    _print_row(
+        "all of the above",
+        np.array([ex.expected.value for p in listed for ex in p.examples]),
+        np.concatenate([np.array(first[p.name]["levels"])[p.kept] for p in listed]),
+        np.concatenate([oof_urgent[p.name] for p in listed]) >= t_urgent,
+        np.concatenate([oof_person[p.name] for p in listed]) >= t_person,
     )
     corpus_routine = np.concatenate(
         [
