@@ -2,8 +2,11 @@
 
     .venv/bin/python scripts/train_triage_net.py            # leave-one-round-out, then train
     .venv/bin/python scripts/train_triage_net.py --no-write # only the measurement
+    .venv/bin/python scripts/train_triage_net.py --no-write --hold-out training_g.jsonl
 
-Data: every labelled file in tests/triage (corpus.jsonl and the held-out rounds). Three logistic
+Data: every labelled file in tests/triage (corpus.jsonl, the held-out rounds, the lookalikes and
+the training_*.jsonl files written for the net; training_extra_*.jsonl are unchanged copies of a
+second writer's /work/train_extra/*.jsonl). Three logistic
 regressions (L2, class-balanced) over the hashed features of support_hub.triage.net: urgent vs
 not, reaches-a-person (elevated or urgent) vs routine, and self-harm vs medical among the urgent
 (the rules' own kind on those examples says which).
@@ -16,6 +19,9 @@ the net of the day would not have had the later rounds to learn from. Thresholds
 on out-of-fold scores (every file scored by a model that never saw it) so that routine messages
 raised to urgent stay under MAX_ROUTINE_TO_URGENT, then the final model is trained on everything.
 Deterministic: no random numbers.
+
+--hold-out FILE leaves a file out of everything (thresholds and training), then measures the
+whole classifier (today's rules with that net) on it: the figure for a file nobody tuned on.
 """
 
 from __future__ import annotations
@@ -28,14 +34,22 @@ from pathlib import Path
 
 import numpy as np
 
-from support_hub.triage.classifier import Level, classify_rules, normalise
-from support_hub.triage.evaluation import Example, load_examples
-from support_hub.triage.net import WEIGHTS_PATH, features
+from support_hub.triage.classifier import Level, classify_rules, classify_with, normalise
+from support_hub.triage.evaluation import Evaluation, Example, Outcome, load_examples
+from support_hub.triage.net import WEIGHTS_PATH, features, from_json
 
 ROOT = Path(__file__).resolve().parents[1]
 DATA = ROOT / "tests" / "triage"
-L2 = 0.1
+# Chosen on the leave-one-file-out figures below (training_g.jsonl held out, never tuned on):
+# weaker L2 (0.1 -> 0.01) and elevated texts counting 0.3 as negatives of the urgent model raised
+# out-of-fold urgent recall of rules|net from 67.5% to 73.2% at the same 1% routine -> urgent, for
+# elevated texts raised to urgent 4.5% -> 5.3%. Word-pair skips, stems, cross-word letter pieces
+# and a hidden layer did not help.
+L2 = 0.01
 STEPS = 400
+# "I feel like a burden" (elevated) shares most words with "a burden, so I'm ending it" (urgent):
+# as full negatives they teach the urgent model to ignore the very words that matter.
+ELEVATED_WEIGHT_IN_URGENT = 0.3
 # Out-of-fold share of routine messages the net alone may raise to urgent / to elevated.
 MAX_ROUTINE_TO_URGENT = 0.01
 MAX_ROUTINE_TO_PERSON = 0.05
@@ -47,13 +61,17 @@ class Fold:
     name: str
     examples: list[Example]
     rows: list[np.ndarray]
+    # Positions in the file of the examples kept (a text already in an earlier file is dropped).
+    kept: list[int]
 
 
 def _rows(examples: list[Example]) -> list[np.ndarray]:
     return [np.array(features(normalise(ex.text)), dtype=np.int64) for ex in examples]
 
 
-def _fit(rows: list[np.ndarray], y: np.ndarray) -> tuple[float, dict[int, float]]:
+def _fit(
+    rows: list[np.ndarray], y: np.ndarray, weight: np.ndarray | None = None
+) -> tuple[float, dict[int, float]]:
     """L2 logistic regression by full-batch Adam over the features that occur; balanced classes."""
     columns, inverse = np.unique(np.concatenate(rows), return_inverse=True)
     lengths = np.array([len(r) for r in rows])
@@ -63,6 +81,8 @@ def _fit(rows: list[np.ndarray], y: np.ndarray) -> tuple[float, dict[int, float]
     positives = max(y.sum(), 1.0)
     negatives = max(len(y) - y.sum(), 1.0)
     sample_weight = np.where(y > 0, len(y) / (2 * positives), len(y) / (2 * negatives))
+    if weight is not None:
+        sample_weight = sample_weight * weight
     w = np.zeros(len(columns))
     b = 0.0
     m_w = np.zeros_like(w)
@@ -114,8 +134,9 @@ def _train(folds: list[Fold]) -> dict[str, tuple[float, dict[int, float]]]:
         ],
         dtype=float,
     )
+    elevated = np.array([ex.expected is Level.ELEVATED for ex in examples])
     return {
-        "urgent": _fit(rows, urgent),
+        "urgent": _fit(rows, urgent, np.where(elevated, ELEVATED_WEIGHT_IN_URGENT, 1.0)),
         "person": _fit(rows, person),
         "self_harm": _fit(urgent_rows, self_harm),
     }
@@ -129,17 +150,101 @@ def _threshold(scores: np.ndarray, negatives: np.ndarray, max_share: float, floo
     return float(max(floor, cut + 1e-6))
 
 
+def _payload(
+    models: dict[str, tuple[float, dict[int, float]]],
+    folds: list[Fold],
+    t_urgent: float,
+    t_person: float,
+) -> dict[str, object]:
+    """What net.from_json reads: the thresholds and the rounded weights of each model."""
+    return {
+        "trained_on": [f.name for f in folds],
+        "urgent_threshold": round(t_urgent, 4),
+        "person_threshold": round(t_person, 4),
+        **{
+            name: {"bias": round(b, 5), "weights": {str(k): round(v, 3) for k, v in w.items()}}
+            for name, (b, w) in models.items()
+        },
+    }
+
+
+def _print_row(
+    name: str,
+    expected: np.ndarray,
+    rules: np.ndarray,
+    net_urgent: np.ndarray,
+    net_person: np.ndarray,
+) -> None:
+    """One line of the leave-one-file-out table ('-' where a file has no such texts)."""
+
+    def share(hits: np.ndarray, among: np.ndarray, width: int) -> str:
+        return f"{hits[among].mean():{width}.1%}" if among.any() else "-".rjust(width)
+
+    is_u = expected == "urgent"
+    union = (rules == "urgent") | net_urgent
+    reached = (rules != "routine") | net_person | net_urgent
+    print(
+        f"  {name:22} {is_u.sum():5}  {share(rules == 'urgent', is_u, 13)} "
+        f"{share(net_urgent, is_u, 5)} {share(union, is_u, 10)}  "
+        f"{share(rules != 'routine', is_u, 21)} {share(reached, is_u, 10)}  "
+        f"{share(net_urgent, expected == 'routine', 20)}"
+    )
+
+
+def _print_held_out(name: str, evaluation: Evaluation) -> None:
+    """The whole classifier on a file no model or threshold saw, split by language."""
+    print(f"held out {name}: today's rules with a net trained without it")
+    for language in ("all", "en", "es"):
+        part = Evaluation(
+            tuple(o for o in evaluation.outcomes if language in ("all", o.example.language))
+        )
+        urgent = [o for o in part.outcomes if o.example.expected is Level.URGENT]
+        reached = sum(o.result.level is not Level.ROUTINE for o in urgent) / max(len(urgent), 1)
+        print(
+            f"  {language:3} n={len(part.outcomes):4}  urgent recall {part.urgent_recall:6.1%}  "
+            f"urgent reached a person {reached:6.1%}  elevated-or-higher {part.elevated_recall:6.1%}  "
+            f"routine->urgent {part.routine_to_urgent:5.1%}  exact {part.accuracy:6.1%}"
+        )
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--no-write", action="store_true", help="measure only")
+    parser.add_argument(
+        "--hold-out",
+        action="append",
+        default=[],
+        metavar="FILE",
+        help="a file in tests/triage to leave out of everything and measure at the end",
+    )
     args = parser.parse_args()
 
     paths = [DATA / "corpus.jsonl", *sorted(DATA.glob("heldout_round*.jsonl"))]
     paths += sorted(set(DATA.glob("*.jsonl")) - set(paths))
+    held_out = [DATA / name for name in args.hold_out]
+    if missing := [p.name for p in held_out if p not in paths]:
+        parser.error(f"no such file in {DATA}: {', '.join(missing)}")
+    paths = [p for p in paths if p not in held_out]
+    if held_out and not args.no_write:
+        parser.error("--hold-out measures only: add --no-write (the committed net sees every file)")
     folds = []
+    # A text in two files would be scored by a model that saw it: each counts once, in the first.
+    seen: set[tuple[str, bool]] = set()
+    dropped = 0
     for path in paths:
-        examples = load_examples(path)
-        folds.append(Fold(path.name, examples, _rows(examples)))
+        kept, examples = [], []
+        for i, ex in enumerate(load_examples(path)):
+            key = (ex.text.casefold().strip(), ex.awaiting_score)
+            if key in seen and path.name != "corpus.jsonl":
+                dropped += 1
+                continue
+            seen.add(key)
+            kept.append(i)
+            examples.append(ex)
+        folds.append(Fold(path.name, examples, _rows(examples), kept))
+    print(
+        f"{sum(len(f.examples) for f in folds)} texts ({dropped} repeated in a later file dropped)"
+    )
 
     # Out-of-fold scores: every file scored by a model trained without it. The main corpus is
     # split in five interleaved parts so that it too is scored unseen.
@@ -148,7 +253,7 @@ def main() -> int:
         if fold.name == "corpus.jsonl":
             for k in range(5):
                 pieces.append(
-                    Fold(f"corpus[{k}]", fold.examples[k::5], fold.rows[k::5]),
+                    Fold(f"corpus[{k}]", fold.examples[k::5], fold.rows[k::5], fold.kept[k::5]),
                 )
         else:
             pieces.append(fold)
@@ -177,21 +282,22 @@ def main() -> int:
         "reached a person: rules  rules|net   routine->urgent (net)"
     )
     for piece in pieces:
-        if piece.name not in first:
-            continue
-        exp = np.array([ex.expected.value for ex in piece.examples])
-        rules = np.array(first[piece.name]["levels"])
-        net_urgent = oof_urgent[piece.name] >= t_urgent
-        net_person = oof_person[piece.name] >= t_person
-        is_u = exp == "urgent"
-        union = (rules == "urgent") | net_urgent
-        reached = (rules != "routine") | net_person | net_urgent
-        print(
-            f"  {piece.name:22} {is_u.sum():5}  {(rules == 'urgent')[is_u].mean():13.1%} "
-            f"{net_urgent[is_u].mean():5.1%} {union[is_u].mean():10.1%}  "
-            f"{(rules != 'routine')[is_u].mean():21.1%} {reached[is_u].mean():10.1%}  "
-            f"{net_urgent[exp == 'routine'].mean():20.1%}"
-        )
+        if piece.name in first:
+            _print_row(
+                piece.name,
+                np.array([ex.expected.value for ex in piece.examples]),
+                np.array(first[piece.name]["levels"])[piece.kept],
+                oof_urgent[piece.name] >= t_urgent,
+                oof_person[piece.name] >= t_person,
+            )
+    listed = [p for p in pieces if p.name in first]
+    _print_row(
+        "all of the above",
+        np.array([ex.expected.value for p in listed for ex in p.examples]),
+        np.concatenate([np.array(first[p.name]["levels"])[p.kept] for p in listed]),
+        np.concatenate([oof_urgent[p.name] for p in listed]) >= t_urgent,
+        np.concatenate([oof_person[p.name] for p in listed]) >= t_person,
+    )
     corpus_routine = np.concatenate(
         [
             oof_urgent[p.name][np.array([e.expected is Level.ROUTINE for e in p.examples])]
@@ -203,18 +309,21 @@ def main() -> int:
         f"{(corpus_routine >= t_urgent).mean():.1%} of {len(corpus_routine)}"
     )
 
+    if held_out:
+        payload = _payload(_train(folds), folds, t_urgent, t_person)
+        learned = from_json(json.dumps(payload))
+        print()
+        for path in held_out:
+            examples = load_examples(path)
+            outcomes = tuple(
+                Outcome(ex, classify_with(learned, ex.text, ex.language, ex.awaiting_score))
+                for ex in examples
+            )
+            _print_held_out(path.name, Evaluation(outcomes))
     if args.no_write:
         return 0
     models = _train(folds)
-    payload = {
-        "trained_on": [f.name for f in folds],
-        "urgent_threshold": round(t_urgent, 4),
-        "person_threshold": round(t_person, 4),
-        **{
-            name: {"bias": round(b, 5), "weights": {str(k): round(v, 3) for k, v in w.items()}}
-            for name, (b, w) in models.items()
-        },
-    }
+    payload = _payload(models, folds, t_urgent, t_person)
     WEIGHTS_PATH.parent.mkdir(exist_ok=True)
     WEIGHTS_PATH.write_text(json.dumps(payload, separators=(",", ":")) + "\n", encoding="utf-8")
     sizes = {name: len(w) for name, (_, w) in models.items()}

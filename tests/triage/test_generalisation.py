@@ -172,3 +172,63 @@ def test_features_are_stable_hashes_of_words_and_their_pieces() -> None:
     right = set(learned.features(normalise("disappear")))
     assert len(typo & right) >= len(right) // 3
     assert learned.features(normalise("7 8 9")) == []
+
+
+@pytest.mark.parametrize(
+    ("text", "language", "concern"),
+    [
+        ("fever of 102 and i had chemo tuesday", "en", Concern.MEDICAL),
+        ("running a temp of 101, my white count was low at chemo", "en", Concern.MEDICAL),
+        ("tengo calentura y escalofríos, me dieron quimio el martes", "es", Concern.MEDICAL),
+        ("back pain for a week and now my legs went numb", "en", Concern.MEDICAL),
+        ("lost control of my bladder, my spine pain is awful", "en", Concern.MEDICAL),
+        ("no puedo orinar y la espalda me mata", "es", Concern.MEDICAL),
+        ("I burned my arm with a lighter on purpose", "en", Concern.SELF_HARM),
+        ("took extra morphine on purpose", "en", Concern.SELF_HARM),
+        ("Lord forgive me for what I'm about to do", "en", Concern.SELF_HARM),
+        ("me quemé el brazo a propósito", "es", Concern.SELF_HARM),
+        ("Diosito perdóname por lo que voy a hacer", "es", Concern.SELF_HARM),
+        ("my dad took his whole bottle of morphine", "en", Concern.SELF_HARM),
+        ("he's wheezing and fighting for every breath", "en", Concern.MEDICAL),
+        ("half my face went numb", "en", Concern.MEDICAL),
+        ("blood is pouring from where my port is", "en", Concern.MEDICAL),
+        ("he's unresponsive", "en", Concern.MEDICAL),
+        ("no puedo jalar aire", "es", Concern.MEDICAL),
+        ("siento una presión horrible en el pecho", "es", Concern.MEDICAL),
+        ("se le cayó la boca de un lado", "es", Concern.MEDICAL),
+        ("me estoy desangrando", "es", Concern.MEDICAL),
+        ("creo que me está dando un infarto", "es", Concern.MEDICAL),
+    ],
+)
+def test_signs_urgent_in_context_and_acts_on_purpose_are_urgent(
+    text: str, language: str, concern: Concern
+) -> None:
+    result = classify_rules(text, language)
+    assert result.level is Level.URGENT, result
+    assert concern in result.concerns
+
+
+@pytest.mark.parametrize(
+    ("text", "language"),
+    [
+        ("no fever since my last chemo", "en"),
+        ("fever 100.8 today, not on chemo right now", "en"),
+        ("my fever is gone, chemo next week", "en"),
+        ("no tengo fiebre desde la quimio", "es"),
+        ("my back hurts, can't stand for long at the stove", "en"),
+        ("cut my hair short on purpose before chemo", "en"),
+        ("took the day off on purpose", "en"),
+        ("my phone is unresponsive again", "en"),
+        ("me estoy ahogando en deudas", "es"),
+        ("me dio un ataque de llanto en la tienda", "es"),
+        ("casi me desmayo de la risa jaja", "es"),
+        ("a mi compadre le dio un infarto hace dos años", "es"),
+        ("i take all my pills in the morning with coffee", "en"),
+        ("me tomo todas mis pastillas en la mañana con el café", "es"),
+        ("en la iglesia hay una caminata para prevenir el suicidio", "es"),
+    ],
+)
+def test_context_pairs_on_purpose_and_figures_of_speech_are_not_urgent(
+    text: str, language: str
+) -> None:
+    assert classify_rules(text, language).level is not Level.URGENT

@@ -114,7 +114,8 @@ def _all_words(lexicons: Iterable[Lexicon]) -> frozenset[str]:
         for rule in lex.rules:
             for pattern in rule.patterns:
                 words.update(re.findall(r"[a-z]{3,}", pattern))
-        for group in (lex.despair, lex.plan_or_means, lex.caring_for, lex.carer_strain):
+        pairs = [part for _, first, second in lex.medical_pairs for part in (first, second)]
+        for group in (lex.despair, lex.plan_or_means, lex.caring_for, lex.carer_strain, *pairs):
             for pattern in group:
                 words.update(re.findall(r"[a-z]{3,}", pattern))
         words.update(lex.spellings.values())
@@ -240,6 +241,7 @@ class _CompiledLexicon:
     plan_or_means: re.Pattern[str]
     caring_for: re.Pattern[str]
     carer_strain: re.Pattern[str]
+    medical_pairs: tuple[tuple[str, re.Pattern[str], re.Pattern[str]], ...]
     denials_after: re.Pattern[str]
     improvement: re.Pattern[str]
     improvement_negated: re.Pattern[str]
@@ -256,6 +258,9 @@ def _compile_lexicon(lex: Lexicon) -> _CompiledLexicon:
         plan_or_means=_compile(lex.plan_or_means),
         caring_for=_compile(lex.caring_for),
         carer_strain=_compile(lex.carer_strain),
+        medical_pairs=tuple(
+            (label, _compile(first), _compile(second)) for label, first, second in lex.medical_pairs
+        ),
         denials_after=_compile(lex.denials_after),
         improvement=_compile(lex.improvement),
         improvement_negated=_compile(lex.improvement_negated),
@@ -390,6 +395,19 @@ def _scan(norm: str, language: str) -> list[_Hit]:
         if caring and strain:
             phrase = f"{caring.group(0)} + {strain.group(0)}"
             hits.append(_Hit("caregiver_strain", "caregiver strain", phrase))
+        for label, first, second in compiled.medical_pairs:
+            sign = next(
+                (
+                    m
+                    for m in first.finditer(norm)
+                    if not _is_negated(norm, m.start(), negation)
+                    and not _improves_after(norm, m.end(), compiled)
+                ),
+                None,
+            )
+            context = second.search(norm) if sign else None
+            if sign and context and not _is_negated(norm, context.start(), negation):
+                hits.append(_Hit("medical", label, f"{sign.group(0)} + {context.group(0)}"))
     understood = [(h.start, h.end) for h in hits if not h.safety_net and h.end > h.start]
     hits = [
         h
@@ -514,10 +532,16 @@ def _unique(items: Iterable[str]) -> tuple[str, ...]:
 
 def classify(text: str, language: str = "en", awaiting_score: bool = False) -> Triage:
     """The level of one inbound message, with the words or score that decided it."""
+    return classify_with(net.load(), text, language, awaiting_score)
+
+
+def classify_with(
+    learned: net.Net | None, text: str, language: str = "en", awaiting_score: bool = False
+) -> Triage:
+    """``classify`` with a given net (the training script measures nets it has not committed)."""
     result = classify_rules(text, language, awaiting_score)
     if result.level is Level.URGENT:
         return result
-    learned = net.load()
     norm = normalise(text or "")
     if learned is None or sum(w.isalpha() for w in norm.split()) < net.MIN_WORDS:
         return result

@@ -49,6 +49,10 @@ class Lexicon:
     # Caregiver strain needs both: someone being cared for, and the carer running out.
     caring_for: tuple[str, ...]
     carer_strain: tuple[str, ...]
+    # Signs that are an emergency only together, each (label, first, second): a fever is urgent
+    # during chemotherapy; back pain with numb legs or lost bladder control is a cord compression.
+    # The first part may be denied ("no fever since chemo"); then the pair counts for nothing.
+    medical_pairs: tuple[tuple[str, tuple[str, ...], tuple[str, ...]], ...]
     negators: frozenset[str]
     negation_fillers: frozenset[str]
     # Negators too common as interjections to reach over fillers: "no I want to die" (no comma)
@@ -166,8 +170,15 @@ _EN_THIRD = (
 # "take all my pills with breakfast like the nurse said" is adherence, not an overdose.
 _AS_PRESCRIBED = (
     r"(?! (?:\w+ )?(?:with|at|after|before) (?:breakfast|lunch|dinner|food|meals?|water|bedtime|"
-    r"night)| (?:like|as) (?:the|my) (?:nurse|doctor|pharmacist|oncologist)| as prescribed|"
-    r" on time)"
+    r"night|coffee|juice|milk|tea)| (?:like|as) (?:the|my) (?:nurse|doctor|pharmacist|oncologist)|"
+    r" as prescribed| on time| (?:\w+ )?(?:in the morning|every (?:morning|night|day)|"
+    r"each (?:morning|night|day)))"
+)
+# Spanish: "me tomo todas mis pastillas en la mañana con el café" is taking them as told.
+_ES_AS_PRESCRIBED = (
+    r"(?! (?:\w+ ){0,2}(?:en la manana|en las mananas|con (?:el |la )?(?:cafe|comida|desayuno|"
+    r"cena|agua)|como (?:me )?(?:dijo|dijeron|indic\w*|receto)|cada (?:dia|manana|noche)|"
+    r"todos los dias|a tiempo|del dia))"
 )
 _NOT_A_BLOOD_TEST = r"blood(?! (?:counts?|work|tests?|pressure|sugar|draws?|thinners?|type|results|"
 _NOT_A_BLOOD_TEST += r"levels|cells|clots?|transfusion))"
@@ -256,6 +267,7 @@ _EN_FAMILIES = (
             slots(
                 r"took|taken|swallowed|take|taking|swallow|swallowing|tok|downed",
                 r"all|everything|a whole|the whole|an entire|the entire|every|a full|"
+                r"(?:my|her|his|their) (?:whole|entire)|"
                 r"too many|way too many|a handful of|a bunch of",
                 r"(?:of )?(?:my |her |his |the |a |those |these )?(?:bottle of |\w+ )?(?:"
                 + _EN_MEANS
@@ -351,6 +363,22 @@ _EN_FAMILIES = (
         improvement_cancels=True,
     ),
     Rule(
+        "self_harm",
+        "self-harm done on purpose, or forgiveness asked in advance",
+        (
+            r"(?:burn|cut|hit|scratch|punch|bang|stabb?|slic|carv|slash)\w* (?:my|her|his) "
+            r"(?:own )?(?:arms?|wrists?|legs?|thighs?|skin|stomach|belly|head|face|chest|hands?) "
+            r"(?:\w+ ){0,4}(?:on purpose|(?:till|until) (?:it|they) (?:bleed|bled|bleeds))",
+            r"(?:took|take|taken|swallowed|ate|popped|used|put on) (?:\w+ ){0,6}(?:"
+            + _EN_DRUGS
+            + r"|too many|too much|extra|double) (?:\w+ ){0,4}on purpose|"
+            r"(?:overdosed|odd|oded) (?:\w+ ){0,2}on purpose",
+            r"forgive me (?:\w+ ){0,2}for what (?:i|im|i am) (?:about to|going to|gonna|will|"
+            r"have to) do|forgive me in advance|(?:asking|ask|asked) (?:\w+ ){0,2}to forgive me "
+            r"in advance",
+        ),
+    ),
+    Rule(
         "medical",
         "medical emergency (bleeding, stroke signs, head injury, worst headache, confusion)",
         (
@@ -379,6 +407,38 @@ _EN_FAMILIES = (
             r"where (?:she|he|they) (?:is|are)|who (?:i|she|he|we) (?:am|is|are)|"
             r"(?:her|his) own (?:name|kids|children|family))",
         ),
+        improvement_cancels=True,
+    ),
+    Rule(
+        "medical",
+        "medical emergency (breathing effort, one-sided weakness, heavy bleeding, collapse)",
+        (
+            r"(?:fighting|struggling|gasping|straining) for (?:every |each )?(?:breath|air)|"
+            r"using every muscle to breathe|cant (?:finish|complete|get out) a (?:whole )?sentence|"
+            r"breath(?:ing|es) (?:is |are )?(?:\w+ ){0,2}(?:slow and shallow|fast and shallow|"
+            r"shallow|labou?red|rattl\w*|gurgl\w*|(?:really|very|so|super) slow)|"
+            r"breath(?:ing|es)? (?:\w+ ){0,3}only (?:like )?(?:every|once)|"
+            r"throat (?:is |feels )?(?:closing|swelling)",
+            r"(?:half|the left side|the right side|left side|right side) (?:of )?(?:my|her|his) "
+            r"(?:face|body|mouth) (?:\w+ ){0,2}(?:numb|paralyz\w*|droop\w*|dead|limp)|"
+            r"(?:talking|speaking|saying) (?:\w+ )?gibberish|words (?:are )?(?:all )?"
+            r"(?:jumbled|coming out wrong|came out wrong)",
+            r"blood (?:is )?(?:pouring|gushing|spurting)|(?:pouring|gushing|spurting) (?:out )?"
+            r"blood|(?:threw|throwing|throw) up (?:\w+ ){0,4}" + _NOT_A_BLOOD_TEST + "|"
+            r"spitting (?:up )?(?:\w+ ){0,2}"
+            + _NOT_A_BLOOD_TEST
+            + "|"
+            + _NOT_A_BLOOD_TEST
+            + r" (?:\w+ )?(?:coming|comes) up|(?:bleeding heavy|heavy bleeding)"
+            r"(?! (?:\w+ ){0,2}(?:period|periods|days?))",
+            r"(?<!phone )(?<!phone is )(?<!app )(?<!app is )(?<!screen )(?<!screen is )"
+            r"(?<!computer )(?<!computer is )(?<!laptop is )unresponsive",
+            r"(?:fell|collapsed|fainted|passed out|on the floor) (?:\w+ ){0,4}(?:isnt|is not|"
+            r"not|wont|hasnt) (?:moving|responding|respond)",
+            r"(?:im|i am|shes|she is|hes|he is|i think im|think im|think shes|think hes|"
+            r"might be|could be|maybe) having a (?:heart attack|stroke)",
+        ),
+        laughter_cancels=True,
         improvement_cancels=True,
     ),
 )
@@ -427,7 +487,7 @@ _ES_FAMILIES = (
             r"(?:pastillas|pildoras|medicinas|medicamentos|morfina) (?:\w+ ){0,1}(?:guardad\w*|"
             r"escondid\w*|juntad\w*|acumulad\w*|ahorrad\w*|contad\w*)",
             r"(?:me )?(?:tome|trague|tomo|tomando) (?:todo|todas|todos|un frasco|el frasco|"
-            r"la caja|muchas|demasiadas) (?:\w+ ){0,2}(?:" + _ES_MEANS + ")",
+            r"la caja|muchas|demasiadas) (?:\w+ ){0,2}(?:" + _ES_MEANS + ")" + _ES_AS_PRESCRIBED,
             r"(?:dosis|cantidad) (?:\w+ ){0,2}(?:letal|mortal)|cuantas (?:\w+ ){0,2}"
             r"(?:para morir|se necesitan para)",
             r"(?:estarian|estaria|serian|seria|vivirian) (?:mejor|mas felices|mas tranquil\w*) "
@@ -444,11 +504,22 @@ _ES_FAMILIES = (
         ),
     ),
     Rule(
+        "self_harm",
+        "autolesión a propósito o perdón pedido de antemano (self-harm on purpose, forgiveness)",
+        (
+            r"(?:me )?(?:queme|corte|pegue|golpee|lastime|rasgune|rasguno|cortando|quemando|"
+            r"lastimando|golpeando) (?:\w+ ){0,5}a proposito|"
+            r"(?:me )?(?:tome|trague|pase de|puse) (?:\w+ ){0,6}a proposito",
+            r"perdon\w* (?:\w+ ){0,3}por lo que (?:voy a|estoy por|pienso|tengo que) hacer",
+        ),
+    ),
+    Rule(
         "medical",
         "emergencia médica (medical emergency words)",
         (
             r"(?:esta |estaba )?(?:convulsionando|temblando (?:todo|toda|sin parar|y no)|"
-            r"sacudiendose)|(?:le|me) (?:dio|esta dando) (?:un|una) (?:ataque|convulsion)|"
+            r"sacudiendose)|(?:le|me) (?:dio|esta dando) (?:un|una) (?:ataque|convulsion)"
+            r"(?! de (?:llanto|risa|panico|nervios|ansiedad|tos|celos|hambre))|"
             r"ojos (?:en )?blanco",
             r"cara (?:\w+ ){0,2}(?:torcida|caida|chueca|ladeada|paralizada)|"
             r"(?:se le|se me) (?:durmio|adormecio|cayo|paralizo) (?:\w+ ){0,2}(?:cara|brazo|pierna|"
@@ -457,7 +528,8 @@ _ES_FAMILIES = (
             r"(?:sangr\w*) (?:\w+ ){0,1}(?:mucho|demasiado|sin parar|a chorros|y no para)|"
             r"no (?:para|deja|paro|dejo) de sangrar|(?:vomit\w*|escup\w*|devolv\w*) sangre|"
             r"sangre (?:al vomitar|en el vomito)|mucha sangre",
-            r"(?:me voy a|se va a|siento que me voy a|casi me|a punto de) desmay\w*|"
+            r"(?:me voy a|se va a|siento que me voy a|casi me|a punto de) desmay\w*"
+            r"(?! de (?:la )?risa)|"
             r"se (?:desmaya|sigue desmayando)",
             r"no (?:sabe|reconoce) (?:quien soy|quien es|donde esta|que dia es|que ano|a nadie|"
             r"a sus hijos)",
@@ -471,6 +543,35 @@ _ES_FAMILIES = (
         ),
         improvement_cancels=True,
     ),
+    Rule(
+        "medical",
+        "emergencia médica (respiración, un lado débil, sangrado, desmayo; medical emergency)",
+        (
+            r"(?:no puedo|no puede) (?:jalar|agarrar|tomar|meter) (?:el )?aire|"
+            r"no (?:me|le) entra (?:el )?aire|"
+            r"(?:me estoy|se esta) ahogando(?! (?:en|con|de|entre))|"
+            r"respira (?:muy |bien )?(?:lento|despacio|raro|con (?:mucha )?dificultad|con ruido|"
+            r"con mucho esfuerzo)|ruido al respirar|se (?:me|le) cierra la garganta",
+            r"(?:presion|opresion|me aprieta|le aprieta) (?:\w+ ){0,3}(?:en el|el) pecho",
+            r"(?:se le|se me) (?:cae|cayo|torcio|tuerce|fue de lado) (?:\w+ )?(?:la boca|la cara|"
+            r"la baba)|mitad (?:de la cara|del cuerpo)|se (?:le|me) fue la fuerza (?:del|de un|"
+            r"de la) (?:brazo|lado|pierna)|palabras (?:\w+ ){0,2}enredadas|"
+            r"(?:dice|habla|diciendo|hablando) (?:puras )?incoherencias",
+            r"se (?:esta|estaba) sacudiendo|(?:se quedo|esta) (?:tiesa|tieso|rigida|rigido)|"
+            r"espuma por la boca|(?:tiene|tuvo) (?:un|una) (?:ataque|convulsion)"
+            r"(?! de (?:llanto|risa|panico|nervios|ansiedad|tos|celos|hambre))",
+            r"desangr\w*|(?:arrojando|echando|sale|salio|saliendo) sangre (?:por|de) la boca|"
+            r"sangre (?:\w+ ){0,4}y no (?:para|se detiene|se quita)|"
+            r"sangre (?:\w+ ){0,3}(?:tose|toser|tosi)|tos\w* (?:\w+ ){0,3}sangre",
+            r"(?:me desmaye|se desmayo|se desvanecio|me desvaneci)|(?:esta )?(?:delirando|"
+            r"alucinando)",
+            r"(?:me|le) (?:esta dando|dio) (?:un|una) (?:infarto|derrame|ataque al corazon|"
+            r"embolia)(?! (?:\w+ ){0,3}(?:hace|el ano|el mes|la semana|en \d))|"
+            r"creo que (?:es|tengo|tiene) un infarto",
+        ),
+        laughter_cancels=True,
+        improvement_cancels=True,
+    ),
 )
 
 
@@ -481,6 +582,7 @@ ENGLISH = Lexicon(
             "self_harm",
             "self-harm words",
             (
+                r"(?<!prevent )(?<!preventing )(?<!prevention of )"
                 r"suicid(?:e|al|ally)(?! (?:prevention|awareness|research|statistics))",
                 r"(?:ways|how) to (?:die|kill (?:my|him|her)self|end (?:it|my life)|overdose)|"
                 r"(?:to|just|i|id) (?:stop|not|never) exist\w*|stop existing|cease to exist",
@@ -884,6 +986,39 @@ ENGLISH = Lexicon(
         r"drowning|crushing me|breaking me|sinking|too much for me|cant cope|struggling|"
         r"overwhelm\w*|at the end of my",
     ),
+    medical_pairs=(
+        (
+            "fever during chemotherapy",
+            (
+                r"fever\w*|feverish|burning up|running a temp|"
+                r"(?:temp|temperature) (?:is |of |was |at |hit |just hit |reading )?"
+                r"(?:1(?:0[0-9])|3[89])",
+            ),
+            (
+                r"(?<!not on )(?<!not doing )(?<!off )(?<!no )chemo\w*|neutropeni\w*|"
+                r"low (?:white|blood) (?:cell )?counts?|"
+                r"(?:white|blood) (?:cell )?counts? (?:\w+ ){0,2}low",
+            ),
+        ),
+        (
+            "back pain with numb legs or lost bladder control (cord compression)",
+            (
+                r"(?:back|spine|spinal|tailbone) (?:pain|hurts?|hurting|aches?|aching|is killing|"
+                r"is bad|is awful|is terrible|is worse)|(?:pain|aches?|aching) in (?:my|her|his) "
+                r"(?:lower |upper |mid )?(?:back|spine)|(?:my|her|his) (?:back|spine) (?:\w+ ){0,3}"
+                r"(?:pain|hurts?|killing|bad|worse|awful|unbearable)",
+            ),
+            (
+                r"(?:cant|cannot|can not) (?:feel|move) (?:my|her|his) (?:legs?|feet|bottom|butt)|"
+                r"(?:legs?|feet) (?:\w+ ){0,2}(?:went|gone|going|are|is|suddenly|got) numb|"
+                r"numb (?:from|below) the waist|(?:cant|cannot|unable to) (?:walk|stand|pee|"
+                r"urinate)(?! (?:for long|long|very|up straight|the|it|him|her|this|that|"
+                r"them|people))|(?:lost|losing|no) control (?:of|over) (?:my|her|his) (?:bladder|"
+                r"bowels?|pee)|(?:cant|cannot) control (?:my|her|his) (?:bladder|bowels?)|"
+                r"(?:peed|wet|pooped) (?:my|her|him)self",
+            ),
+        ),
+    ),
     negators=frozenset(
         {
             "not",
@@ -1144,6 +1279,13 @@ ENGLISH = Lexicon(
         "diee": "die",
         "tok": "took",
         "pils": "pills",
+        "gona": "going to",
+        "cnat": "cant",
+        "blod": "blood",
+        "chesst": "chest",
+        "tookk": "took",
+        "lyfe": "life",
+        "hart": "heart",
         "pillz": "pills",
         "painn": "pain",
         "siezure": "seizure",
@@ -1262,6 +1404,7 @@ SPANISH = Lexicon(
             "self_harm",
             "palabras de autolesión (self-harm words)",
             (
+                r"(?<!prevenir el )(?<!prevencion del )(?<!prevenir )"
                 r"sui[cs]id\w*(?! (?:prevention|awareness|research|statistics))",
                 r"(?:me )?cort\w* (?:las |mis )?(?:munecas|venas)",
                 r"(?:estarian|estaria|serian|seria|vivirian|viviria) (?:mas felices|mejor) si "
@@ -1285,7 +1428,7 @@ SPANISH = Lexicon(
                 r"hacerme dano|me quiero hacer dano|cortarme|me voy a cortar|me corte otra vez",
                 r"sobredosis",
                 r"(?:me )?(?:tome|trague) (?:todas|todo el frasco de|muchas|un punado de) "
-                r"(?:las |mis )?(?:pastillas|pildoras|medicinas|medicamentos)",
+                r"(?:las |mis )?(?:pastillas|pildoras|medicinas|medicamentos)" + _ES_AS_PRESCRIBED,
                 r"ojala (?:estuviera|estuviese|me muriera|me muera)(?: muert[oa])?",
                 r"(?:seria|estaria|estarian|estaríamos) mejor (?:si me muriera|muert[oa]|sin mi)",
                 r"mejor muert[oa]|mejor sin mi",
@@ -1485,6 +1628,36 @@ SPANISH = Lexicon(
         r"destrozad[oa]|"
         r"ya no puedo|no aguanto|cansad[oa]|sol[oa]|rendid[oa]|al limite",
     ),
+    medical_pairs=(
+        (
+            "fiebre durante la quimioterapia (fever during chemotherapy)",
+            (
+                r"(?<!no me ha dado )(?<!no me dio )(?<!no he tenido )(?<!nada de )"
+                r"(?:fiebre|calentura)|"
+                r"temperatura (?:alta|de 3[89])|3[89](?:[.,]\d)? de (?:fiebre|"
+                r"temperatura)",
+            ),
+            (
+                r"(?<!no estoy en )(?<!sin )(?<!no tengo )quimio\w*|defensas (?:muy )?bajas|"
+                r"neutropeni\w*|globulos blancos (?:muy )?bajos",
+            ),
+        ),
+        (
+            "dolor de espalda con piernas dormidas o sin control de la orina (cord compression)",
+            (
+                r"(?:espalda|columna|cintura)(?! (?:\w+ ){0,2}(?:bien|mejor))|"
+                r"dolor de (?:espalda|columna)",
+            ),
+            (
+                r"no siento (?:las|mis) piernas|"
+                r"(?:durmieron|entumieron|entumio|durmio|adormecieron) (?:las|mis) "
+                r"(?:dos )?piernas|"
+                r"piernas (?:\w+ )?(?:dormidas|entumidas|entumecidas|"
+                r"adormecidas|no me responden)|no puedo (?:caminar|orinar|pararme)|"
+                r"no controlo (?:la orina|el bano|mi vejiga)|me orine encima",
+            ),
+        ),
+    ),
     negators=frozenset({"no", "nunca", "jamas", "sin", "ni", "tampoco", "nada"}),
     weak_negators=frozenset(),
     weak_negation_fillers=frozenset(),
@@ -1650,6 +1823,21 @@ SPANISH = Lexicon(
         "resperar": "respirar",
         "deprimda": "deprimida",
         "vivr": "vivir",
+        "bivir": "vivir",
+        "bibir": "vivir",
+        "murir": "morir",
+        "pastiyas": "pastillas",
+        "pastias": "pastillas",
+        "nopuedo": "no puedo",
+        "pueod": "puedo",
+        "pueo": "puedo",
+        "resprar": "respirar",
+        "convulcionando": "convulsionando",
+        "combulsion": "convulsion",
+        "convulcion": "convulsion",
+        "imfarto": "infarto",
+        "pexo": "pecho",
+        "aki": "aqui",
         "morr": "morir",
         "porfa": "por favor",
         "xfa": "por favor",
