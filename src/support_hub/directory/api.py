@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
+from urllib.parse import quote
 
 from flask import Blueprint, Response, jsonify, request, url_for
 
 from support_hub.directory import present
-from support_hub.directory.models import Location, Service, flag_members, flag_slug
+from support_hub.directory.models import Location, Service, flag_slugs
 from support_hub.directory.openapi import openapi_document
 from support_hub.directory.params import SearchParamError, parse_search
 from support_hub.directory.search import SearchHit, get_public_service, search_services
@@ -50,7 +52,34 @@ def _location_json(location: Location | None) -> dict[str, Any] | None:
     }
 
 
-def service_json(service: Service) -> dict[str, Any]:
+# How werkzeug's default converter quotes a path segment (`BaseConverter.to_url`).
+_SEGMENT_SAFE = "!$&'()*+,/:;=@"
+
+
+@dataclass(frozen=True)
+class ServiceLinks:
+    """A listing's `links`, the URL rules built once a request rather than twice a listing."""
+
+    self_prefix: str
+    html_prefix: str
+
+    @classmethod
+    def build(cls) -> ServiceLinks:
+        marker = "SERVICE-ID"
+
+        def prefix(endpoint: str) -> str:
+            url = url_for(endpoint, service_id=marker, _external=True)
+            assert url.endswith(marker), "the id is the last path segment"
+            return url.removesuffix(marker)
+
+        return cls(prefix("directory_api.get_service"), prefix("directory.service_detail"))
+
+    def of(self, service_id: str) -> dict[str, str]:
+        segment = quote(service_id, safe=_SEGMENT_SAFE)
+        return {"self": self.self_prefix + segment, "html": self.html_prefix + segment}
+
+
+def service_json(service: Service, links: ServiceLinks | None = None) -> dict[str, Any]:
     """One listing as the API shows it (the `Service` schema in the OpenAPI document)."""
     return {
         "id": service.id,
@@ -59,9 +88,9 @@ def service_json(service: Service) -> dict[str, Any]:
         "organization": {"id": service.organization.id, "name": service.organization.name},
         "category": service.category.value,
         "specialty": service.specialty.value if service.specialty else None,
-        "audience": [flag_slug(m) for m in flag_members(service.audience)],
-        "delivery": [flag_slug(m) for m in flag_members(service.delivery)],
-        "cost": [flag_slug(m) for m in flag_members(service.cost)],
+        "audience": list(flag_slugs(service.audience)),
+        "delivery": list(flag_slugs(service.delivery)),
+        "cost": list(flag_slugs(service.cost)),
         "languages": sorted({lang.code for lang in service.languages if lang.code}),
         "phones": [
             {
@@ -78,15 +107,12 @@ def service_json(service: Service) -> dict[str, Any]:
         "url": service.url,
         "email": service.email,
         "assured_date": service.assured_date.isoformat() if service.assured_date else None,
-        "links": {
-            "self": url_for("directory_api.get_service", service_id=service.id, _external=True),
-            "html": url_for("directory.service_detail", service_id=service.id, _external=True),
-        },
+        "links": (links or ServiceLinks.build()).of(service.id),
     }
 
 
-def _hit_json(hit: SearchHit) -> dict[str, Any]:
-    body = service_json(hit.service)
+def _hit_json(hit: SearchHit, links: ServiceLinks) -> dict[str, Any]:
+    body = service_json(hit.service, links)
     body["distance_mi"] = hit.distance_mi
     body["remote"] = hit.remote
     body["serves"] = hit.serves
@@ -109,6 +135,7 @@ def list_services() -> Response:
         args["page"] = str(page)
         return url_for("directory_api.list_services", _external=True, **args)
 
+    service_links = ServiceLinks.build()
     has_next = results.page < results.pages or (
         not results.total_is_exact and len(results.local) == results.per_page
     )
@@ -125,8 +152,8 @@ def list_services() -> Response:
         per_page=results.per_page,
         total=results.total_local,
         total_is_exact=results.total_is_exact,
-        results=[_hit_json(hit) for hit in results.local],
-        remote=[_hit_json(hit) for hit in results.remote],
+        results=[_hit_json(hit, service_links) for hit in results.local],
+        remote=[_hit_json(hit, service_links) for hit in results.remote],
         links={
             "next": page_link(results.page + 1) if has_next else None,
             "prev": page_link(results.page - 1) if results.page > 1 else None,
