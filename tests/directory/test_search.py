@@ -138,6 +138,10 @@ def test_online_and_phone_services_serving_the_state_are_returned_marked_remote(
     assert results.total_remote == 2
     without_state = search_services(SearchQuery(*HOME))
     assert names(without_state.remote) == ["national line"]
+    # The statement is built once; the state, the limit and the point are bound per search.
+    texas = search_services(SearchQuery(*offset(1000), state_code="tx", remote_limit=1))
+    assert (names(texas.local), names(texas.remote)) == ([], ["texas online"])
+    assert texas.total_remote == 2  # one past the limit per scope: "more than shown"
 
 
 def test_delivery_filter_chooses_between_local_and_remote(app: Flask) -> None:

@@ -206,15 +206,21 @@ def service_filters(query: SearchQuery) -> list[sa.ColumnElement[bool]]:
     return conditions
 
 
-def _local_select(query: SearchQuery, *, box: bool) -> sa.Select[tuple[str, str, float, float]]:
-    """Local candidates passing the filters; with a box, inside :south/:north/:west/:east."""
-    # Only the filters shape the statement (the point, ring and page are bound or added later),
-    # so it is built once per set of filters: building it cost as much as running it.
-    shape = replace(
+def _shape(query: SearchQuery) -> SearchQuery:
+    """The query with only what shapes a statement left: its filters.
+
+    The point, radius, state, page and limits are bound per call, so each statement is built
+    once per set of filters (building one cost as much as running it).
+    """
+    return replace(
         query, latitude=0.0, longitude=0.0, radius_mi=0.0, state_code=None, page=1, per_page=1,
         remote_limit=0,
     )  # fmt: skip
-    return _local_statement(shape, box)
+
+
+def _local_select(query: SearchQuery, *, box: bool) -> sa.Select[tuple[str, str, float, float]]:
+    """Local candidates passing the filters; with a box, inside :south/:north/:west/:east."""
+    return _local_statement(_shape(query), box)
 
 
 @functools.lru_cache(maxsize=256)
@@ -245,6 +251,22 @@ def _local_statement(query: SearchQuery, box: bool) -> sa.Select[tuple[str, str,
     return stmt
 
 
+@functools.lru_cache(maxsize=256)
+def _earth_statement(shape: SearchQuery) -> sa.Select[tuple[str, str, float, float]]:
+    """The nearest-first walk for these filters; the point, box and limit are bound."""
+    here = sa.func.ll_to_earth(
+        sa.bindparam("latitude", type_=sa.Float), sa.bindparam("longitude", type_=sa.Float)
+    )
+    point = sa.func.ll_to_earth(Location.latitude, Location.longitude)
+    box = sa.func.earth_box(here, sa.bindparam("box_m", type_=sa.Float))
+    return (
+        _local_statement(shape, False)
+        .where(box.op("@>", is_comparison=True)(point))
+        .order_by(point.op("<->", return_type=sa.Float)(here))
+        .limit(sa.bindparam("limit", type_=sa.Integer))
+    )
+
+
 def _nearest_by_earth_index(
     query: SearchQuery, needed: int
 ) -> tuple[list[tuple[float, str, str]], bool]:
@@ -255,17 +277,15 @@ def _nearest_by_earth_index(
     bigger than ours) bounds the walk when filters leave few matches. Returns the matches and
     whether that is all of them within the radius.
     """
-    here = sa.func.ll_to_earth(query.latitude, query.longitude)
-    point = sa.func.ll_to_earth(Location.latitude, Location.longitude)
-    box = sa.func.earth_box(here, query.radius_mi * METERS_PER_MILE * 1.01)
-    stmt = (
-        _local_select(query, box=False)
-        .where(box.op("@>", is_comparison=True)(point))
-        .order_by(point.op("<->", return_type=sa.Float)(here))
-        .limit(needed + 1)
-    )
+    params = {
+        "latitude": query.latitude,
+        "longitude": query.longitude,
+        "box_m": query.radius_mi * METERS_PER_MILE * 1.01,
+        "limit": needed + 1,
+    }
+    rows = db.session.connection().execute(_earth_statement(_shape(query)), params)
     found = []
-    for service_id, location_id, lat, lng in db.session.connection().execute(stmt):
+    for service_id, location_id, lat, lng in rows:
         distance = miles_between(query.latitude, query.longitude, lat, lng)
         if distance <= query.radius_mi:
             found.append((distance, service_id, location_id))
@@ -386,15 +406,35 @@ def _remote(query: SearchQuery) -> tuple[list[str], set[str], int]:
     wanted = REMOTE_DELIVERY if query.delivery is None else query.delivery & REMOTE_DELIVERY
     if not wanted or query.remote_limit <= 0:
         return [], set(), 0
+    params: dict[str, Any] = {"limit": query.remote_limit + 1}
+    if query.state_code:
+        params["state_code"] = query.state_code.upper()
+    stmt = _remote_statement(_shape(query), bool(query.state_code))
+    rows = db.session.connection().execute(stmt, params).all()
+    ids: list[str] = []
+    state_ids: set[str] = set()
+    for rank, service_id in rows:
+        if service_id not in ids:
+            ids.append(service_id)
+        if rank == 0 and query.state_code:
+            state_ids.add(service_id)
+    return ids, state_ids, len(rows)
+
+
+@functools.lru_cache(maxsize=256)
+def _remote_statement(shape: SearchQuery, in_state: bool) -> sa.CompoundSelect:
+    """Both scopes' online/phone services for these filters in one round trip (rank 0: the
+    state's, bound as :state_code; rank 1: national), each stopping at :limit."""
+    wanted = REMOTE_DELIVERY if shape.delivery is None else shape.delivery & REMOTE_DELIVERY
     scopes: list[sa.ColumnElement[bool]] = [
         sa.and_(ServiceArea.scope == ServiceAreaScope.NATIONAL, ServiceArea.state_code.is_(None))
     ]
-    if query.state_code:
+    if in_state:
         scopes.insert(
             0,
             sa.and_(
                 ServiceArea.scope == ServiceAreaScope.STATE,
-                ServiceArea.state_code == query.state_code.upper(),
+                ServiceArea.state_code == sa.bindparam("state_code", type_=sa.String),
             ),
         )
     parts = []
@@ -405,23 +445,15 @@ def _remote(query: SearchQuery) -> tuple[list[str], set[str], int]:
             .where(
                 covers,
                 Service.delivery.op("&", return_type=sa.Integer)(wanted.value) != 0,
-                *service_filters(query),
+                *service_filters(shape),
             )
         )
-        if query.text and query.text.strip():
+        if shape.text and shape.text.strip():
             part = part.join(Organization, Organization.id == Service.organization_id)
-        limited = part.order_by(ServiceArea.service_id).limit(query.remote_limit + 1).subquery()
+        limit = sa.bindparam("limit", type_=sa.Integer)
+        limited = part.order_by(ServiceArea.service_id).limit(limit).subquery()
         parts.append(sa.select(limited.c.rank, limited.c.service_id))
-    # Both scopes in one round trip.
-    rows = db.session.connection().execute(sa.union_all(*parts)).all()
-    ids: list[str] = []
-    state_ids: set[str] = set()
-    for rank, service_id in rows:
-        if service_id not in ids:
-            ids.append(service_id)
-        if rank == 0 and query.state_code:
-            state_ids.add(service_id)
-    return ids, state_ids, len(rows)
+    return sa.union_all(*parts)
 
 
 @dataclass(frozen=True)
