@@ -9,10 +9,15 @@ from urllib.parse import quote
 from flask import Blueprint, Response, jsonify, request, url_for
 
 from support_hub.directory import present
-from support_hub.directory.models import Location, Service, flag_slugs
+from support_hub.directory.models import flag_slugs
 from support_hub.directory.openapi import openapi_document
 from support_hub.directory.params import SearchParamError, parse_search
-from support_hub.directory.search import SearchHit, get_public_service, search_services
+from support_hub.directory.search import (
+    Listing,
+    SearchHit,
+    get_public_service,
+    search_services,
+)
 from support_hub.errors import BadRequestError
 
 bp = Blueprint("directory_api", __name__, url_prefix="/api")
@@ -27,7 +32,7 @@ def bad_parameter(exc: SearchParamError) -> tuple[Response, int]:
     return jsonify(error=error), exc.status
 
 
-def _location_json(location: Location | None) -> dict[str, Any] | None:
+def _location_json(location: present.LocationLike | None) -> dict[str, Any] | None:
     if location is None:
         return None
     if location.confidential:
@@ -79,8 +84,9 @@ class ServiceLinks:
         return {"self": self.self_prefix + segment, "html": self.html_prefix + segment}
 
 
-def service_json(service: Service, links: ServiceLinks | None = None) -> dict[str, Any]:
+def service_json(service: Listing, links: ServiceLinks | None = None) -> dict[str, Any]:
     """One listing as the API shows it (the `Service` schema in the OpenAPI document)."""
+    assert service.languages is not None, "the API shows languages: load them"
     return {
         "id": service.id,
         "name": service.name,
@@ -91,7 +97,7 @@ def service_json(service: Service, links: ServiceLinks | None = None) -> dict[st
         "audience": list(flag_slugs(service.audience)),
         "delivery": list(flag_slugs(service.delivery)),
         "cost": list(flag_slugs(service.cost)),
-        "languages": sorted({lang.code for lang in service.languages if lang.code}),
+        "languages": list(service.languages),
         "phones": [
             {
                 "number": phone.number,
@@ -167,7 +173,7 @@ def get_service(service_id: str) -> Response:
     service = get_public_service(service_id)
     if service is None:
         raise BadRequestError("No active listing has that id.", error_code="not_found", status=404)
-    body = service_json(service)
+    body = service_json(Listing.of(service))
     body["locations"] = [_location_json(sal.location) for sal in service.service_at_locations]
     body["service_areas"] = [
         {"scope": area.scope.value, "state_code": area.state_code} for area in service.service_areas
