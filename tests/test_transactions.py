@@ -1,4 +1,4 @@
-"""On SQLite a request that may write holds the write lock from its start (transactions.py)."""
+"""Request-level transaction rules (transactions.py): SQLite writers first, readers without one."""
 
 from __future__ import annotations
 
@@ -6,11 +6,13 @@ import sqlite3
 from pathlib import Path
 
 import pytest
+import sqlalchemy as sa
 from flask import Flask
 
 from support_hub import create_app
 from support_hub.extensions import db
 from tests.conftest import settings_for_tests
+from tests.directory.conftest import add_listing
 
 
 def _write_lock_is_free(path: Path) -> bool:
@@ -57,3 +59,35 @@ def test_a_get_does_not_take_the_write_lock(sqlite_app: Flask) -> None:
     client = sqlite_app.test_client()
     assert client.get("/_probe").status_code == 200
     assert sqlite_app.config["SEEN"]["lock_free"] is True
+
+
+def _autocommit_per_statement(app: Flask, url: str) -> list[bool]:
+    """Whether each statement `url` ran was outside a transaction (psycopg's autocommit)."""
+    seen: list[bool] = []
+
+    def record(conn: sa.Connection, *_args: object) -> None:
+        seen.append(bool(conn.connection.dbapi_connection.autocommit))  # type: ignore[union-attr]
+
+    sa.event.listen(db.engine, "before_cursor_execute", record)
+    try:
+        assert app.test_client().get(url).status_code == 200
+    finally:
+        sa.event.remove(db.engine, "before_cursor_execute", record)
+        # The test's app context outlives the request: end its session as a request's end would.
+        db.session.remove()
+    return seen
+
+
+@pytest.mark.real_commits  # the app's own sessions and pool, as in production
+def test_the_search_api_reads_outside_a_transaction_on_postgresql(app: Flask) -> None:
+    if db.engine.dialect.name != "postgresql":
+        pytest.skip("a PostgreSQL rule (TEST_DATABASE_URL)")
+    add_listing("near", 42.3625, -71.0862)
+    db.session.commit()
+    db.session.remove()
+    search = "/api/v1/services?lat=42.3625&lng=-71.0862"
+    assert _autocommit_per_statement(app, search) == [True] * 4  # nearest, online, page, places
+    # Other views keep their transaction, and the pool hands connections back as they were.
+    assert set(_autocommit_per_statement(app, "/hsds/services")) == {False}
+    with db.engine.connect() as connection:
+        assert connection.connection.dbapi_connection.autocommit is False  # type: ignore[union-attr]

@@ -19,6 +19,7 @@ from support_hub.directory.search import (
     search_services,
 )
 from support_hub.errors import BadRequestError
+from support_hub.transactions import reads_outside_a_transaction
 
 bp = Blueprint("directory_api", __name__, url_prefix="/api")
 
@@ -127,6 +128,7 @@ def _hit_json(hit: SearchHit, links: ServiceLinks) -> dict[str, Any]:
 
 
 @bp.get("/v1/services")
+@reads_outside_a_transaction
 def list_services() -> Response:
     """Nearby search as JSON: local results nearest first, then online/phone options (marked)."""
     parsed = parse_search(request.args)
@@ -168,6 +170,7 @@ def list_services() -> Response:
 
 
 @bp.get("/v1/services/<service_id>")
+@reads_outside_a_transaction
 def get_service(service_id: str) -> Response:
     """One active listing with its locations (confidential ones without address or point)."""
     service = get_public_service(service_id)
