@@ -91,3 +91,34 @@ def test_the_search_api_reads_outside_a_transaction_on_postgresql(app: Flask) ->
     assert set(_autocommit_per_statement(app, "/hsds/services")) == {False}
     with db.engine.connect() as connection:
         assert connection.connection.dbapi_connection.autocommit is False  # type: ignore[union-attr]
+
+
+@pytest.mark.real_commits
+def test_postgresql_plans_each_search_statement_once_not_every_request(
+    app: Flask, database_url: str, tmp_path: Path
+) -> None:
+    if db.engine.dialect.name != "postgresql":
+        pytest.skip("a PostgreSQL rule (TEST_DATABASE_URL)")
+    add_listing("near", 42.3625, -71.0862, areas=(("state", "MA"),))
+    db.session.commit()
+    db.session.remove()
+    # An app of its own: one pooled connection, and a request's end as in production.
+    own = create_app(settings_for_tests(database_url, tmp_path))
+    client = own.test_client()
+    for _ in range(12):
+        assert client.get("/api/v1/services?lat=42.3625&lng=-71.0862").status_code == 200
+    with own.app_context():
+        assert db.engine.pool.checkedin() == 1
+        prepared = db.session.execute(
+            sa.text("SELECT statement, generic_plans FROM pg_prepared_statements")
+        ).all()
+        db.session.remove()
+        db.engine.dispose()
+    # psycopg prepares a statement on its fifth run; PostgreSQL plans the first five executions
+    # of a prepared statement afresh, then keeps one generic plan (a LIMIT it cannot see made
+    # that plan look dearer than planning every time, so it never switched).
+    (nearest,) = [(sql, generic) for sql, generic in prepared if "ll_to_earth" in sql]
+    (online,) = [(sql, generic) for sql, generic in prepared if "service_area" in sql]
+    assert nearest[1] > 0 and online[1] > 0, prepared
+    # Its page size is written in, not bound (at 1M listings PostgreSQL kept planning afresh).
+    assert "LIMIT 21" in nearest[0] and "LIMIT 11" in online[0], prepared

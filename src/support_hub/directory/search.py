@@ -359,9 +359,16 @@ def _local_statement(query: SearchQuery, box: bool) -> sa.Select[tuple[str, str,
     return stmt
 
 
+def _limit() -> sa.BindParameter[int]:
+    """A LIMIT written into the SQL, not bound: a statement PostgreSQL has prepared then keeps
+    one generic plan per page size instead of planning every call again (an unknown LIMIT made
+    its generic plan look dearer than planning afresh: 0.4 ms a search)."""
+    return sa.bindparam("limit", type_=sa.Integer, literal_execute=True)
+
+
 @functools.lru_cache(maxsize=256)
 def _earth_statement(shape: SearchQuery) -> sa.Select[tuple[str, str, float, float]]:
-    """The nearest-first walk for these filters; the point, box and limit are bound."""
+    """The nearest-first walk for these filters; the point and box are bound."""
     here = sa.func.ll_to_earth(
         sa.bindparam("latitude", type_=sa.Float), sa.bindparam("longitude", type_=sa.Float)
     )
@@ -371,7 +378,7 @@ def _earth_statement(shape: SearchQuery) -> sa.Select[tuple[str, str, float, flo
         _local_statement(shape, False)
         .where(box.op("@>", is_comparison=True)(point))
         .order_by(point.op("<->", return_type=sa.Float)(here))
-        .limit(sa.bindparam("limit", type_=sa.Integer))
+        .limit(_limit())
     )
 
 
@@ -624,7 +631,7 @@ def _remote(query: SearchQuery) -> tuple[list[str], set[str], int]:
 @functools.lru_cache(maxsize=256)
 def _remote_statement(shape: SearchQuery, in_state: bool) -> sa.CompoundSelect:
     """Both scopes' online/phone services for these filters in one round trip (rank 0: the
-    state's, bound as :state_code; rank 1: national), each stopping at :limit."""
+    state's, bound as :state_code; rank 1: national), each stopping at the limit."""
     wanted = REMOTE_DELIVERY if shape.delivery is None else shape.delivery & REMOTE_DELIVERY
     scopes: list[sa.ColumnElement[bool]] = [
         sa.and_(ServiceArea.scope == ServiceAreaScope.NATIONAL, ServiceArea.state_code.is_(None))
@@ -650,8 +657,7 @@ def _remote_statement(shape: SearchQuery, in_state: bool) -> sa.CompoundSelect:
         )
         if shape.text and shape.text.strip():
             part = part.join(Organization, Organization.id == Service.organization_id)
-        limit = sa.bindparam("limit", type_=sa.Integer)
-        limited = part.order_by(ServiceArea.service_id).limit(limit).subquery()
+        limited = part.order_by(ServiceArea.service_id).limit(_limit()).subquery()
         parts.append(sa.select(limited.c.rank, limited.c.service_id))
     return sa.union_all(*parts)
 
