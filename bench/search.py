@@ -222,7 +222,7 @@ def main() -> int:
     print()
     print("| what | queries | p50 ms | p95 ms | p99 ms | mean ms |")
     print("|---|---|---|---|---|---|")
-    print(f"| search_services (20 nearest ≤ {args.radius:g} mi + remote options, ORM objects) "
+    print(f"| search_services (20 nearest ≤ {args.radius:g} mi + remote options, listings read) "
           f"| {len(timings)} | {percentile(timings, 50):.2f} | {percentile(timings, 95):.2f} "
           f"| {percentile(timings, 99):.2f} | {mean:.2f} |")  # fmt: skip
     print(f"| ↳ this process's CPU time in those calls (SQLite: all of it; PostgreSQL: "

@@ -1,4 +1,4 @@
-"""On SQLite a request that may write holds the write lock from its start (transactions.py)."""
+"""Request-level transaction rules (transactions.py): SQLite writers first, readers without one."""
 
 from __future__ import annotations
 
@@ -6,11 +6,13 @@ import sqlite3
 from pathlib import Path
 
 import pytest
+import sqlalchemy as sa
 from flask import Flask
 
 from support_hub import create_app
 from support_hub.extensions import db
 from tests.conftest import settings_for_tests
+from tests.directory.conftest import add_listing
 
 
 def _write_lock_is_free(path: Path) -> bool:
@@ -57,3 +59,66 @@ def test_a_get_does_not_take_the_write_lock(sqlite_app: Flask) -> None:
     client = sqlite_app.test_client()
     assert client.get("/_probe").status_code == 200
     assert sqlite_app.config["SEEN"]["lock_free"] is True
+
+
+def _autocommit_per_statement(app: Flask, url: str) -> list[bool]:
+    """Whether each statement `url` ran was outside a transaction (psycopg's autocommit)."""
+    seen: list[bool] = []
+
+    def record(conn: sa.Connection, *_args: object) -> None:
+        seen.append(bool(conn.connection.dbapi_connection.autocommit))  # type: ignore[union-attr]
+
+    sa.event.listen(db.engine, "before_cursor_execute", record)
+    try:
+        assert app.test_client().get(url).status_code == 200
+    finally:
+        sa.event.remove(db.engine, "before_cursor_execute", record)
+        # The test's app context outlives the request: end its session as a request's end would.
+        db.session.remove()
+    return seen
+
+
+@pytest.mark.real_commits  # the app's own sessions and pool, as in production
+def test_the_search_api_reads_outside_a_transaction_on_postgresql(app: Flask) -> None:
+    if db.engine.dialect.name != "postgresql":
+        pytest.skip("a PostgreSQL rule (TEST_DATABASE_URL)")
+    add_listing("near", 42.3625, -71.0862)
+    db.session.commit()
+    db.session.remove()
+    search = "/api/v1/services?lat=42.3625&lng=-71.0862"
+    assert _autocommit_per_statement(app, search) == [True] * 4  # nearest, online, page, places
+    # Other views keep their transaction, and the pool hands connections back as they were.
+    assert set(_autocommit_per_statement(app, "/hsds/services")) == {False}
+    with db.engine.connect() as connection:
+        assert connection.connection.dbapi_connection.autocommit is False  # type: ignore[union-attr]
+
+
+@pytest.mark.real_commits
+def test_postgresql_plans_each_search_statement_once_not_every_request(
+    app: Flask, database_url: str, tmp_path: Path
+) -> None:
+    if db.engine.dialect.name != "postgresql":
+        pytest.skip("a PostgreSQL rule (TEST_DATABASE_URL)")
+    add_listing("near", 42.3625, -71.0862, areas=(("state", "MA"),))
+    db.session.commit()
+    db.session.remove()
+    # An app of its own: one pooled connection, and a request's end as in production.
+    own = create_app(settings_for_tests(database_url, tmp_path))
+    client = own.test_client()
+    for _ in range(12):
+        assert client.get("/api/v1/services?lat=42.3625&lng=-71.0862").status_code == 200
+    with own.app_context():
+        assert db.engine.pool.checkedin() == 1
+        prepared = db.session.execute(
+            sa.text("SELECT statement, generic_plans FROM pg_prepared_statements")
+        ).all()
+        db.session.remove()
+        db.engine.dispose()
+    # psycopg prepares a statement on its fifth run; PostgreSQL plans the first five executions
+    # of a prepared statement afresh, then keeps one generic plan (a LIMIT it cannot see made
+    # that plan look dearer than planning every time, so it never switched).
+    (nearest,) = [(sql, generic) for sql, generic in prepared if "ll_to_earth" in sql]
+    (online,) = [(sql, generic) for sql, generic in prepared if "service_area" in sql]
+    assert nearest[1] > 0 and online[1] > 0, prepared
+    # Its page size is written in, not bound (at 1M listings PostgreSQL kept planning afresh).
+    assert "LIMIT 21" in nearest[0] and "LIMIT 11" in online[0], prepared

@@ -3,11 +3,13 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from flask import url_for
 from flask.testing import FlaskClient
 from jsonschema import Draft202012Validator
 from referencing import Registry, Resource
 from referencing.jsonschema import DRAFT202012
 
+from support_hub.directory.api import ServiceLinks
 from support_hub.directory.models import Category, Delivery
 from support_hub.extensions import db
 from tests.directory.conftest import add_listing
@@ -234,19 +236,40 @@ def test_the_schemas_are_strict_enough_to_catch_drift(
         check(openapi, "SearchResponse", body)
 
 
-def test_a_page_of_results_loads_listings_and_languages_in_two_statements(
+def test_a_page_of_results_reads_its_listings_and_their_places_in_two_statements(
     client: FlaskClient,
 ) -> None:
     # Twenty results once cost twenty more round trips: each listing's languages loaded one
-    # at a time as the JSON was written (N+1). Whatever a result shows loads with the page.
+    # at a time as the JSON was written (N+1). Whatever a result shows is read with the page:
+    # the listings (languages included) in one statement, their locations in another.
     for i in range(20):
-        add_listing(f"Group {i}", *offset(0.2 * (i + 1)), languages=("en", "es"))
+        add_listing(f"Group {i}", *offset(0.2 * (i + 1)), languages=("es", "en"))
     db.session.commit()
     with statements() as seen:
         response = client.get(f"/api/v1/services?lat={HOME[0]}&lng={HOME[1]}&per_page=20")
     assert response.status_code == 200
     assert len(response.get_json()["results"]) == 20
     assert all(hit["languages"] == ["en", "es"] for hit in response.get_json()["results"])
-    # One statement for every result's languages, not one per result.
-    assert len([s for s in seen if s.startswith("SELECT language")]) == 1, seen
-    assert len(seen) <= 7, seen  # rings (SQLite) or nearest, online options, the page, languages
+    assert not [s for s in seen if s.startswith("SELECT language")], seen
+    assert len([s for s in seen if s.startswith("SELECT service.id, service.name")]) == 1, seen
+    assert len([s for s in seen if s.startswith("SELECT location.id, location.name")]) == 1, seen
+    assert len(seen) <= 6, seen  # rings (SQLite) or nearest, online options, listings, places
+
+
+def test_result_links_are_the_urls_of_the_listing_and_its_page(client: FlaskClient) -> None:
+    # The links are built from one url_for a request; they must be what url_for builds.
+    add_listing("near", *offset(1))
+    db.session.commit()
+    body = client.get(f"/api/v1/services?lat={HOME[0]}&lng={HOME[1]}").get_json()
+    (hit,) = body["results"]
+    with client.application.test_request_context():
+        assert hit["links"] == {
+            "self": url_for("directory_api.get_service", service_id=hit["id"], _external=True),
+            "html": url_for("directory.service_detail", service_id=hit["id"], _external=True),
+        }
+        # Ids from an HSDS import are the publisher's: quoted exactly as url_for quotes them.
+        for odd in ("a b", "ü/ß?x#y", "100%", "x;y=z@w"):
+            assert ServiceLinks.build().of(odd) == {
+                "self": url_for("directory_api.get_service", service_id=odd, _external=True),
+                "html": url_for("directory.service_detail", service_id=odd, _external=True),
+            }

@@ -10,12 +10,17 @@ from geopy.distance import great_circle
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from support_hub.db import new_id
 from support_hub.directory.models import (
     Audience,
     Category,
     CostKind,
     Delivery,
+    Location,
+    Phone,
+    Schedule,
     Service,
+    ServiceAtLocation,
     ServiceStatus,
 )
 from support_hub.directory.search import (
@@ -138,6 +143,10 @@ def test_online_and_phone_services_serving_the_state_are_returned_marked_remote(
     assert results.total_remote == 2
     without_state = search_services(SearchQuery(*HOME))
     assert names(without_state.remote) == ["national line"]
+    # The statement is built once; the state, the limit and the point are bound per search.
+    texas = search_services(SearchQuery(*offset(1000), state_code="tx", remote_limit=1))
+    assert (names(texas.local), names(texas.remote)) == ([], ["texas online"])
+    assert texas.total_remote == 2  # one past the limit per scope: "more than shown"
 
 
 def test_delivery_filter_chooses_between_local_and_remote(app: Flask) -> None:
@@ -281,3 +290,34 @@ def test_a_service_met_nearby_is_not_listed_again_as_remote(app: Flask) -> None:
     results = search_services(SearchQuery(*HOME, state_code="MA"))
     assert names(results.local) == ["hybrid group"]
     assert names(results.remote) == ["online only"]
+
+
+def test_a_result_shows_each_phone_schedule_and_language_once_and_its_own_site(
+    app: Flask,
+) -> None:
+    # Phones and schedules are read joined (one row per pair): each must still show once.
+    service = add_listing("two sites", *offset(1), languages=("es", "en", "es"))
+    db.session.add_all(
+        [
+            Phone(id=new_id(), service=service, number="+16175550199", type="fax"),
+            Schedule(id=new_id(), service=service, description="Every Friday"),
+        ]
+    )
+    far = Location(id=new_id(), name="far site", latitude=offset(3)[0], longitude=HOME[1])
+    db.session.add_all([far, ServiceAtLocation(id=new_id(), service=service, location=far)])
+    db.session.flush()
+    results = search_services(SearchQuery(*HOME), with_languages=True)
+    near_hit, far_hit = results.local
+    assert (near_hit.location.name, far_hit.location.name) == ("two sites", "far site")
+    assert near_hit.location.addresses[0].address_1 == "1 Test Street"
+    assert far_hit.location.addresses == ()
+    listing = near_hit.service
+    assert sorted(p.number for p in listing.phones) == ["+16175550123", "+16175550199"]
+    assert sorted(s.description for s in listing.schedules) == [
+        "2nd Tuesday, 6–7:30 pm",
+        "Every Friday",
+    ]
+    assert listing.languages == ("en", "es")
+    assert listing.organization.name == "Test Organization"
+    # The pages do not show languages, so they are not read for them.
+    assert search_services(SearchQuery(*HOME)).local[0].service.languages is None

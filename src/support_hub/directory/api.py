@@ -2,16 +2,24 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
+from urllib.parse import quote
 
 from flask import Blueprint, Response, jsonify, request, url_for
 
 from support_hub.directory import present
-from support_hub.directory.models import Location, Service, flag_members, flag_slug
+from support_hub.directory.models import flag_slugs
 from support_hub.directory.openapi import openapi_document
 from support_hub.directory.params import SearchParamError, parse_search
-from support_hub.directory.search import SearchHit, get_public_service, search_services
+from support_hub.directory.search import (
+    Listing,
+    SearchHit,
+    get_public_service,
+    search_services,
+)
 from support_hub.errors import BadRequestError
+from support_hub.transactions import reads_outside_a_transaction
 
 bp = Blueprint("directory_api", __name__, url_prefix="/api")
 
@@ -25,7 +33,7 @@ def bad_parameter(exc: SearchParamError) -> tuple[Response, int]:
     return jsonify(error=error), exc.status
 
 
-def _location_json(location: Location | None) -> dict[str, Any] | None:
+def _location_json(location: present.LocationLike | None) -> dict[str, Any] | None:
     if location is None:
         return None
     if location.confidential:
@@ -50,8 +58,36 @@ def _location_json(location: Location | None) -> dict[str, Any] | None:
     }
 
 
-def service_json(service: Service) -> dict[str, Any]:
+# How werkzeug's default converter quotes a path segment (`BaseConverter.to_url`).
+_SEGMENT_SAFE = "!$&'()*+,/:;=@"
+
+
+@dataclass(frozen=True)
+class ServiceLinks:
+    """A listing's `links`, the URL rules built once a request rather than twice a listing."""
+
+    self_prefix: str
+    html_prefix: str
+
+    @classmethod
+    def build(cls) -> ServiceLinks:
+        marker = "SERVICE-ID"
+
+        def prefix(endpoint: str) -> str:
+            url = url_for(endpoint, service_id=marker, _external=True)
+            assert url.endswith(marker), "the id is the last path segment"
+            return url.removesuffix(marker)
+
+        return cls(prefix("directory_api.get_service"), prefix("directory.service_detail"))
+
+    def of(self, service_id: str) -> dict[str, str]:
+        segment = quote(service_id, safe=_SEGMENT_SAFE)
+        return {"self": self.self_prefix + segment, "html": self.html_prefix + segment}
+
+
+def service_json(service: Listing, links: ServiceLinks | None = None) -> dict[str, Any]:
     """One listing as the API shows it (the `Service` schema in the OpenAPI document)."""
+    assert service.languages is not None, "the API shows languages: load them"
     return {
         "id": service.id,
         "name": service.name,
@@ -59,10 +95,10 @@ def service_json(service: Service) -> dict[str, Any]:
         "organization": {"id": service.organization.id, "name": service.organization.name},
         "category": service.category.value,
         "specialty": service.specialty.value if service.specialty else None,
-        "audience": [flag_slug(m) for m in flag_members(service.audience)],
-        "delivery": [flag_slug(m) for m in flag_members(service.delivery)],
-        "cost": [flag_slug(m) for m in flag_members(service.cost)],
-        "languages": sorted({lang.code for lang in service.languages if lang.code}),
+        "audience": list(flag_slugs(service.audience)),
+        "delivery": list(flag_slugs(service.delivery)),
+        "cost": list(flag_slugs(service.cost)),
+        "languages": list(service.languages),
         "phones": [
             {
                 "number": phone.number,
@@ -78,15 +114,12 @@ def service_json(service: Service) -> dict[str, Any]:
         "url": service.url,
         "email": service.email,
         "assured_date": service.assured_date.isoformat() if service.assured_date else None,
-        "links": {
-            "self": url_for("directory_api.get_service", service_id=service.id, _external=True),
-            "html": url_for("directory.service_detail", service_id=service.id, _external=True),
-        },
+        "links": (links or ServiceLinks.build()).of(service.id),
     }
 
 
-def _hit_json(hit: SearchHit) -> dict[str, Any]:
-    body = service_json(hit.service)
+def _hit_json(hit: SearchHit, links: ServiceLinks) -> dict[str, Any]:
+    body = service_json(hit.service, links)
     body["distance_mi"] = hit.distance_mi
     body["remote"] = hit.remote
     body["serves"] = hit.serves
@@ -95,6 +128,7 @@ def _hit_json(hit: SearchHit) -> dict[str, Any]:
 
 
 @bp.get("/v1/services")
+@reads_outside_a_transaction
 def list_services() -> Response:
     """Nearby search as JSON: local results nearest first, then online/phone options (marked)."""
     parsed = parse_search(request.args)
@@ -109,6 +143,7 @@ def list_services() -> Response:
         args["page"] = str(page)
         return url_for("directory_api.list_services", _external=True, **args)
 
+    service_links = ServiceLinks.build()
     has_next = results.page < results.pages or (
         not results.total_is_exact and len(results.local) == results.per_page
     )
@@ -125,8 +160,8 @@ def list_services() -> Response:
         per_page=results.per_page,
         total=results.total_local,
         total_is_exact=results.total_is_exact,
-        results=[_hit_json(hit) for hit in results.local],
-        remote=[_hit_json(hit) for hit in results.remote],
+        results=[_hit_json(hit, service_links) for hit in results.local],
+        remote=[_hit_json(hit, service_links) for hit in results.remote],
         links={
             "next": page_link(results.page + 1) if has_next else None,
             "prev": page_link(results.page - 1) if results.page > 1 else None,
@@ -135,12 +170,13 @@ def list_services() -> Response:
 
 
 @bp.get("/v1/services/<service_id>")
+@reads_outside_a_transaction
 def get_service(service_id: str) -> Response:
     """One active listing with its locations (confidential ones without address or point)."""
     service = get_public_service(service_id)
     if service is None:
         raise BadRequestError("No active listing has that id.", error_code="not_found", status=404)
-    body = service_json(service)
+    body = service_json(Listing.of(service))
     body["locations"] = [_location_json(sal.location) for sal in service.service_at_locations]
     body["service_areas"] = [
         {"scope": area.scope.value, "state_code": area.state_code} for area in service.service_areas

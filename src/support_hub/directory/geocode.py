@@ -162,7 +162,8 @@ class Gazetteer:
             self.city_names_by_state[key[1]][key[0]] = city.name
             self.states_by_city[key[0]].append(key[1])
         self.state_names = {_fold(name): code for code, name in STATES.items()}
-        self._grid: dict[tuple[int, int], list[Place]] = {}
+        # ZIPs by one-degree cell, as (latitude, longitude, place) for `nearest_zip`'s loop.
+        self._grid: dict[tuple[int, int], list[tuple[float, float, Place]]] = {}
         self.state_codes = {code.lower(): code for code in STATES}
 
     def _city_place(self, city: _City) -> Place:
@@ -255,25 +256,22 @@ class Gazetteer:
         if not self._grid:
             for place in self.zips.values():
                 cell = (math.floor(place.latitude), math.floor(place.longitude))
-                self._grid.setdefault(cell, []).append(place)
+                self._grid.setdefault(cell, []).append((place.latitude, place.longitude, place))
         lat_cell, lng_cell = math.floor(latitude), math.floor(longitude)
         cos_lat = math.cos(math.radians(latitude))
         # Widen the square of one-degree cells until it holds a ZIP; the nearest in it may miss
-        # a nearer one just outside, which is fine for telling the state and time zone.
+        # a nearer one just outside, which is fine for telling the state and time zone. A plain
+        # loop (the first of equals wins, as with min()): the API asks this on every search.
         for reach in range(1, 40):
-            near = [
-                place
-                for dlat in range(-reach, reach + 1)
-                for dlng in range(-reach, reach + 1)
-                for place in self._grid.get((lat_cell + dlat, lng_cell + dlng), ())
-            ]
-            if near:
-                return min(
-                    near,
-                    key=lambda p: (
-                        (p.latitude - latitude) ** 2 + ((p.longitude - longitude) * cos_lat) ** 2
-                    ),
-                )
+            nearest, best = None, math.inf
+            for dlat in range(-reach, reach + 1):
+                for dlng in range(-reach, reach + 1):
+                    for lat, lng, place in self._grid.get((lat_cell + dlat, lng_cell + dlng), ()):
+                        squared = (lat - latitude) ** 2 + ((lng - longitude) * cos_lat) ** 2
+                        if squared < best:
+                            nearest, best = place, squared
+            if nearest is not None:
+                return nearest
         return min(self.zips.values(), key=lambda p: abs(p.latitude - latitude))
 
 

@@ -8,6 +8,7 @@ columns because search filters on it at a million rows; HSDS export renders it a
 from __future__ import annotations
 
 import enum
+import functools
 from datetime import date, datetime
 from typing import Any, TypeVar
 
@@ -135,6 +136,15 @@ def flag_from_slugs(flag_type: type[F], slugs: list[str]) -> F:
 def flag_members(value: F) -> list[F]:
     """The single members set in `value`, in declaration order."""
     return [member for member in type(value) if member in value]
+
+
+@functools.cache
+def flag_slugs(value: enum.Flag) -> tuple[str, ...]:
+    """The slugs of the members set in `value`, in declaration order (the API's lists).
+
+    Cached: a flag type has few values, and the API writes three per listing.
+    """
+    return tuple(flag_slug(member) for member in flag_members(value))
 
 
 class LocationType(enum.Enum):

@@ -22,15 +22,19 @@ from __future__ import annotations
 import functools
 import math
 import time
+from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
+from datetime import date
 from typing import Any
 
 import sqlalchemy as sa
+from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.ext.compiler import compiles
-from sqlalchemy.orm import joinedload, raiseload, selectinload
+from sqlalchemy.orm import joinedload, selectinload
 from sqlalchemy.sql.compiler import SQLCompiler
 
 from support_hub.directory.models import (
+    Address,
     Audience,
     Category,
     CostKind,
@@ -38,11 +42,14 @@ from support_hub.directory.models import (
     Language,
     Location,
     Organization,
+    Phone,
+    Schedule,
     Service,
     ServiceArea,
     ServiceAreaScope,
     ServiceAtLocation,
     ServiceStatus,
+    Specialty,
 )
 from support_hub.extensions import db
 
@@ -81,19 +88,120 @@ class SearchQuery:
     remote_limit: int = 10
 
 
+# What a search result shows, as plain values read with Core: hydrating the ~200 ORM objects
+# of a page (services, organizations, sites, locations, addresses, phones, schedules) cost
+# more than finding them. The attribute names are the models', so `present` and the
+# templates read either; `Listing.of` turns a loaded `Service` into one for the API.
+
+
+@dataclass(frozen=True, slots=True)
+class ListingOrganization:
+    id: str
+    name: str
+
+
+@dataclass(frozen=True, slots=True)
+class ListingPhone:
+    number: str
+    extension: str | None
+    type: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class ListingSchedule:
+    description: str | None
+    freq: str | None
+    byday: str | None
+    opens_at: str | None
+    closes_at: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class ListingAddress:
+    address_1: str
+    address_2: str | None
+    city: str
+    state_province: str
+    postal_code: str
+
+
+@dataclass(frozen=True, slots=True)
+class ListingLocation:
+    id: str
+    name: str | None
+    latitude: float | None
+    longitude: float | None
+    confidential: bool
+    addresses: tuple[ListingAddress, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Listing:
+    """A service as a result (or the API) shows it."""
+
+    id: str
+    name: str
+    description: str
+    organization: ListingOrganization
+    category: Category
+    specialty: Specialty | None
+    audience: Audience
+    delivery: Delivery
+    cost: CostKind
+    application_process: str | None
+    fees_description: str | None
+    url: str | None
+    email: str | None
+    assured_date: date | None
+    phones: tuple[ListingPhone, ...]
+    schedules: tuple[ListingSchedule, ...]
+    # Sorted language codes; None when not read (only the JSON API shows them).
+    languages: tuple[str, ...] | None
+
+    @classmethod
+    def of(cls, service: Service) -> Listing:
+        """The listing of a loaded service (with its organization, phones, schedules, languages)."""
+        return cls(
+            id=service.id,
+            name=service.name,
+            description=service.description,
+            organization=ListingOrganization(service.organization.id, service.organization.name),
+            category=service.category,
+            specialty=service.specialty,
+            audience=service.audience,
+            delivery=service.delivery,
+            cost=service.cost,
+            application_process=service.application_process,
+            fees_description=service.fees_description,
+            url=service.url,
+            email=service.email,
+            assured_date=service.assured_date,
+            phones=tuple(ListingPhone(p.number, p.extension, p.type) for p in service.phones),
+            schedules=tuple(
+                ListingSchedule(s.description, s.freq, s.byday, s.opens_at, s.closes_at)
+                for s in service.schedules
+            ),
+            languages=_language_codes(lang.code for lang in service.languages),
+        )
+
+
+def _language_codes(codes: Iterable[str | None]) -> tuple[str, ...]:
+    return tuple(sorted({code for code in codes if code}))
+
+
 @dataclass(frozen=True)
 class SearchHit:
     """One result. For a confidential location `distance_mi` is rounded to whole miles."""
 
-    service: Service
-    location: Location | None
+    service: Listing
+    location: ListingLocation | None
     distance_mi: float | None
     remote: bool
     # For remote hits: "state" (serves the query's state) or "national".
     serves: str | None = None
 
     @property
-    def public_location(self) -> Location | None:
+    def public_location(self) -> ListingLocation | None:
         """The location when its address and point may be shown publicly, else None."""
         if self.location is None or self.location.confidential:
             return None
@@ -206,15 +314,21 @@ def service_filters(query: SearchQuery) -> list[sa.ColumnElement[bool]]:
     return conditions
 
 
-def _local_select(query: SearchQuery, *, box: bool) -> sa.Select[tuple[str, str, float, float]]:
-    """Local candidates passing the filters; with a box, inside :south/:north/:west/:east."""
-    # Only the filters shape the statement (the point, ring and page are bound or added later),
-    # so it is built once per set of filters: building it cost as much as running it.
-    shape = replace(
+def _shape(query: SearchQuery) -> SearchQuery:
+    """The query with only what shapes a statement left: its filters.
+
+    The point, radius, state, page and limits are bound per call, so each statement is built
+    once per set of filters (building one cost as much as running it).
+    """
+    return replace(
         query, latitude=0.0, longitude=0.0, radius_mi=0.0, state_code=None, page=1, per_page=1,
         remote_limit=0,
     )  # fmt: skip
-    return _local_statement(shape, box)
+
+
+def _local_select(query: SearchQuery, *, box: bool) -> sa.Select[tuple[str, str, float, float]]:
+    """Local candidates passing the filters; with a box, inside :south/:north/:west/:east."""
+    return _local_statement(_shape(query), box)
 
 
 @functools.lru_cache(maxsize=256)
@@ -245,6 +359,29 @@ def _local_statement(query: SearchQuery, box: bool) -> sa.Select[tuple[str, str,
     return stmt
 
 
+def _limit() -> sa.BindParameter[int]:
+    """A LIMIT written into the SQL, not bound: a statement PostgreSQL has prepared then keeps
+    one generic plan per page size instead of planning every call again (an unknown LIMIT made
+    its generic plan look dearer than planning afresh: 0.4 ms a search)."""
+    return sa.bindparam("limit", type_=sa.Integer, literal_execute=True)
+
+
+@functools.lru_cache(maxsize=256)
+def _earth_statement(shape: SearchQuery) -> sa.Select[tuple[str, str, float, float]]:
+    """The nearest-first walk for these filters; the point and box are bound."""
+    here = sa.func.ll_to_earth(
+        sa.bindparam("latitude", type_=sa.Float), sa.bindparam("longitude", type_=sa.Float)
+    )
+    point = sa.func.ll_to_earth(Location.latitude, Location.longitude)
+    box = sa.func.earth_box(here, sa.bindparam("box_m", type_=sa.Float))
+    return (
+        _local_statement(shape, False)
+        .where(box.op("@>", is_comparison=True)(point))
+        .order_by(point.op("<->", return_type=sa.Float)(here))
+        .limit(_limit())
+    )
+
+
 def _nearest_by_earth_index(
     query: SearchQuery, needed: int
 ) -> tuple[list[tuple[float, str, str]], bool]:
@@ -255,17 +392,15 @@ def _nearest_by_earth_index(
     bigger than ours) bounds the walk when filters leave few matches. Returns the matches and
     whether that is all of them within the radius.
     """
-    here = sa.func.ll_to_earth(query.latitude, query.longitude)
-    point = sa.func.ll_to_earth(Location.latitude, Location.longitude)
-    box = sa.func.earth_box(here, query.radius_mi * METERS_PER_MILE * 1.01)
-    stmt = (
-        _local_select(query, box=False)
-        .where(box.op("@>", is_comparison=True)(point))
-        .order_by(point.op("<->", return_type=sa.Float)(here))
-        .limit(needed + 1)
-    )
+    params = {
+        "latitude": query.latitude,
+        "longitude": query.longitude,
+        "box_m": query.radius_mi * METERS_PER_MILE * 1.01,
+        "limit": needed + 1,
+    }
+    rows = db.session.connection().execute(_earth_statement(_shape(query)), params)
     found = []
-    for service_id, location_id, lat, lng in db.session.connection().execute(stmt):
+    for service_id, location_id, lat, lng in rows:
         distance = miles_between(query.latitude, query.longitude, lat, lng)
         if distance <= query.radius_mi:
             found.append((distance, service_id, location_id))
@@ -334,46 +469,138 @@ def nearest_in_rings(
         ring = min(radius, ring * growth)
 
 
-# What a result shows (the pages' `_hit.html`, the API's `service_json`). Whole rows: narrowing
-# them with load_only made SQLite plan this join badly at 1M listings (p95 13 -> 58 ms).
-_RESULT_LOADS = (
-    joinedload(Service.organization),
-    joinedload(Service.phones),
-    joinedload(Service.schedules),
-    joinedload(Service.service_at_locations)
-    .joinedload(ServiceAtLocation.location)
-    .joinedload(Location.addresses),
-)
+def _id_in(column: sa.ColumnElement[str], postgresql: bool) -> sa.ColumnElement[bool]:
+    """`column IN :ids`; on PostgreSQL `= ANY(:ids)`, one array parameter: rendering and
+    binding a cast placeholder per id cost more than the rest of the statement's overhead."""
+    if postgresql:
+        return column == sa.any_(sa.bindparam("ids", type_=ARRAY(sa.String)))
+    return column.in_(sa.bindparam("ids", expanding=True))
 
 
-# Languages only where a result shows them (the JSON API): as an eighth joined table they cost
-# the pages about 2 ms a search (bench/search.py); elsewhere they raise rather than load one by one.
-_LANGUAGES = selectinload(Service.languages).load_only(
-    Language.id, Language.service_id, Language.code
-)
+def _is_postgresql() -> bool:
+    return db.session.get_bind().dialect.name == "postgresql"
 
 
-def _load_services(ids: set[str], *, languages: bool) -> dict[str, Service]:
-    """The page's services with what a result line shows, in one query (two with languages).
+# Joins a service's language codes in one value: ASCII's unit separator, which no code holds.
+_CODE_SEPARATOR = "\x1f"
 
-    Joined, not select-in: a listing has one or two phones, schedules and sites, so one wider
-    query beats five round trips (which is what costs most when the database is busy).
+
+@functools.lru_cache(maxsize=4)
+def _listings_statement(languages: bool, postgresql: bool) -> sa.Select[Any]:
+    """The services named by :ids with what a result shows, one row per phone x schedule.
+
+    One joined statement, not one per table: a listing has one or two phones and schedules,
+    and each statement costs a round trip and a plan. Languages, only for the JSON API, come
+    joined into one value by a correlated subquery, so they do not multiply the rows.
     """
+    columns: list[Any] = [
+        Service.id, Service.name, Service.description, Service.category, Service.specialty,
+        Service.audience, Service.delivery, Service.cost, Service.application_process,
+        Service.fees_description, Service.url, Service.email, Service.assured_date,
+        Organization.id.label("organization_id"), Organization.name.label("organization_name"),
+        Phone.id.label("phone_id"), Phone.number, Phone.extension, Phone.type,
+        Schedule.id.label("schedule_id"), Schedule.description.label("schedule_description"),
+        Schedule.freq, Schedule.byday, Schedule.opens_at, Schedule.closes_at,
+    ]  # fmt: skip
+    if languages:
+        codes = sa.select(sa.func.aggregate_strings(Language.code, _CODE_SEPARATOR)).where(
+            Language.service_id == Service.id
+        )
+        columns.append(codes.scalar_subquery().label("codes"))
+    return (
+        sa.select(*columns)
+        .join(Organization, Organization.id == Service.organization_id)
+        .outerjoin(Phone, Phone.service_id == Service.id)
+        .outerjoin(Schedule, Schedule.service_id == Service.id)
+        .where(_id_in(Service.id, postgresql))
+    )
+
+
+def _load_listings(ids: set[str], *, languages: bool) -> dict[str, Listing]:
+    """The page's listings by id, in one statement."""
     if not ids:
         return {}
-    options = (*_RESULT_LOADS, _LANGUAGES if languages else raiseload(Service.languages))
-    services = (
-        db.session.scalars(sa.select(Service).where(Service.id.in_(ids)).options(*options))
-        .unique()
-        .all()
-    )
-    return {s.id: s for s in services}
+    firsts: dict[str, sa.Row[Any]] = {}
+    phones: dict[str, dict[str, ListingPhone]] = {}
+    schedules: dict[str, dict[str, ListingSchedule]] = {}
+    statement = _listings_statement(languages, _is_postgresql())
+    for row in db.session.connection().execute(statement, {"ids": sorted(ids)}):
+        if row.id not in firsts:
+            firsts[row.id], phones[row.id], schedules[row.id] = row, {}, {}
+        # A listing's phones and schedules in the order rows bring them, each once.
+        if row.phone_id is not None and row.phone_id not in phones[row.id]:
+            phones[row.id][row.phone_id] = ListingPhone(row.number, row.extension, row.type)
+        if row.schedule_id is not None and row.schedule_id not in schedules[row.id]:
+            schedules[row.id][row.schedule_id] = ListingSchedule(
+                row.schedule_description, row.freq, row.byday, row.opens_at, row.closes_at
+            )
+    return {
+        service_id: Listing(
+            id=service_id,
+            name=row.name,
+            description=row.description,
+            organization=ListingOrganization(row.organization_id, row.organization_name),
+            category=row.category,
+            specialty=row.specialty,
+            audience=row.audience,
+            delivery=row.delivery,
+            cost=row.cost,
+            application_process=row.application_process,
+            fees_description=row.fees_description,
+            url=row.url,
+            email=row.email,
+            assured_date=row.assured_date,
+            phones=tuple(phones[service_id].values()),
+            schedules=tuple(schedules[service_id].values()),
+            languages=_language_codes((row.codes or "").split(_CODE_SEPARATOR))
+            if languages
+            else None,
+        )
+        for service_id, row in firsts.items()
+    }
 
 
-def _location_of(service: Service, location_id: str) -> Location:
-    return next(
-        sal.location for sal in service.service_at_locations if sal.location_id == location_id
-    )
+@functools.lru_cache(maxsize=2)
+def _locations_statement(postgresql: bool) -> sa.Select[Any]:
+    """The locations named by :ids with their addresses, a row per address."""
+    return (
+        sa.select(
+            Location.id, Location.name, Location.latitude, Location.longitude,
+            Location.confidential, Address.id.label("address_id"), Address.address_1,
+            Address.address_2, Address.city, Address.state_province, Address.postal_code,
+        )
+        .outerjoin(Address, Address.location_id == Location.id)
+        .where(_id_in(Location.id, postgresql))
+    )  # fmt: skip
+
+
+def _load_locations(ids: set[str]) -> dict[str, ListingLocation]:
+    """The page's locations by id, each with its addresses, in one statement."""
+    if not ids:
+        return {}
+    firsts: dict[str, sa.Row[Any]] = {}
+    addresses: dict[str, list[ListingAddress]] = {}
+    statement = _locations_statement(_is_postgresql())
+    for row in db.session.connection().execute(statement, {"ids": sorted(ids)}):
+        if row.id not in firsts:
+            firsts[row.id], addresses[row.id] = row, []
+        if row.address_id is not None:
+            addresses[row.id].append(
+                ListingAddress(
+                    row.address_1, row.address_2, row.city, row.state_province, row.postal_code
+                )
+            )
+    return {
+        location_id: ListingLocation(
+            location_id,
+            row.name,
+            row.latitude,
+            row.longitude,
+            row.confidential,
+            tuple(addresses[location_id]),
+        )
+        for location_id, row in firsts.items()
+    }
 
 
 def _remote(query: SearchQuery) -> tuple[list[str], set[str], int]:
@@ -386,15 +613,35 @@ def _remote(query: SearchQuery) -> tuple[list[str], set[str], int]:
     wanted = REMOTE_DELIVERY if query.delivery is None else query.delivery & REMOTE_DELIVERY
     if not wanted or query.remote_limit <= 0:
         return [], set(), 0
+    params: dict[str, Any] = {"limit": query.remote_limit + 1}
+    if query.state_code:
+        params["state_code"] = query.state_code.upper()
+    stmt = _remote_statement(_shape(query), bool(query.state_code))
+    rows = db.session.connection().execute(stmt, params).all()
+    ids: list[str] = []
+    state_ids: set[str] = set()
+    for rank, service_id in rows:
+        if service_id not in ids:
+            ids.append(service_id)
+        if rank == 0 and query.state_code:
+            state_ids.add(service_id)
+    return ids, state_ids, len(rows)
+
+
+@functools.lru_cache(maxsize=256)
+def _remote_statement(shape: SearchQuery, in_state: bool) -> sa.CompoundSelect:
+    """Both scopes' online/phone services for these filters in one round trip (rank 0: the
+    state's, bound as :state_code; rank 1: national), each stopping at the limit."""
+    wanted = REMOTE_DELIVERY if shape.delivery is None else shape.delivery & REMOTE_DELIVERY
     scopes: list[sa.ColumnElement[bool]] = [
         sa.and_(ServiceArea.scope == ServiceAreaScope.NATIONAL, ServiceArea.state_code.is_(None))
     ]
-    if query.state_code:
+    if in_state:
         scopes.insert(
             0,
             sa.and_(
                 ServiceArea.scope == ServiceAreaScope.STATE,
-                ServiceArea.state_code == query.state_code.upper(),
+                ServiceArea.state_code == sa.bindparam("state_code", type_=sa.String),
             ),
         )
     parts = []
@@ -405,23 +652,14 @@ def _remote(query: SearchQuery) -> tuple[list[str], set[str], int]:
             .where(
                 covers,
                 Service.delivery.op("&", return_type=sa.Integer)(wanted.value) != 0,
-                *service_filters(query),
+                *service_filters(shape),
             )
         )
-        if query.text and query.text.strip():
+        if shape.text and shape.text.strip():
             part = part.join(Organization, Organization.id == Service.organization_id)
-        limited = part.order_by(ServiceArea.service_id).limit(query.remote_limit + 1).subquery()
+        limited = part.order_by(ServiceArea.service_id).limit(_limit()).subquery()
         parts.append(sa.select(limited.c.rank, limited.c.service_id))
-    # Both scopes in one round trip.
-    rows = db.session.connection().execute(sa.union_all(*parts)).all()
-    ids: list[str] = []
-    state_ids: set[str] = set()
-    for rank, service_id in rows:
-        if service_id not in ids:
-            ids.append(service_id)
-        if rank == 0 and query.state_code:
-            state_ids.add(service_id)
-    return ids, state_ids, len(rows)
+    return sa.union_all(*parts)
 
 
 @dataclass(frozen=True)
@@ -453,7 +691,7 @@ def rank_services(query: SearchQuery) -> Ranking:
     total, exact, rings = 0, True, []
     wants_local = query.delivery is None or Delivery.IN_PERSON in query.delivery
     if radius > 0 and wants_local and (page - 1) * per_page < MAX_COUNTED:
-        if db.session.get_bind().dialect.name == "postgresql":
+        if _is_postgresql():
             found, exact = _nearest_by_earth_index(query, page * per_page)
         else:
             first_ring = first_ring_mi(_located_listings(), radius)
@@ -495,13 +733,14 @@ def search_services(query: SearchQuery, *, with_languages: bool = False) -> Sear
     `with_languages`: also load each listing's languages (the JSON API shows them; pages don't).
     """
     ranking = rank_services(query)
-    # One load for both lists keeps the ORM's per-query cost (most of the time here) down.
-    services = _load_services(
+    # One load for both lists: a round trip and a plan fewer.
+    services = _load_listings(
         {s for _, s, _ in ranking.local} | set(ranking.remote_ids), languages=with_languages
     )
+    locations = _load_locations({location_id for _, _, location_id in ranking.local})
     local: list[SearchHit] = []
     for distance, service_id, location_id in ranking.local:
-        location = _location_of(services[service_id], location_id)
+        location = locations[location_id]
         local.append(
             SearchHit(
                 services[service_id],
