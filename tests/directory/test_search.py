@@ -321,3 +321,29 @@ def test_a_result_shows_each_phone_schedule_and_language_once_and_its_own_site(
     assert listing.organization.name == "Test Organization"
     # The pages do not show languages, so they are not read for them.
     assert search_services(SearchQuery(*HOME)).local[0].service.languages is None
+
+
+def test_a_listing_deleted_between_ranking_and_loading_is_left_out_not_a_500(
+    app: Flask, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from support_hub.directory import search as search_module
+
+    add_listing("stays", *offset(1))
+    add_listing("deleted nearby", *offset(2))
+    add_listing("deleted online", areas=(("state", "MA"),))
+    add_listing("online stays", areas=(("state", "MA"),))
+    rank = search_module.rank_services
+
+    def rank_then_another_request_deletes(query: SearchQuery) -> object:
+        ranking = rank(query)
+        # What a coordinator's commit between the two statements looks like to this request.
+        for name in ("deleted nearby", "deleted online"):
+            service = db.session.scalar(sa.select(Service).where(Service.name == name))
+            db.session.delete(service)
+        db.session.flush()
+        return ranking
+
+    monkeypatch.setattr(search_module, "rank_services", rank_then_another_request_deletes)
+    results = search_services(SearchQuery(*HOME, state_code="MA"))
+    assert names(results.local) == ["stays"]
+    assert names(results.remote) == ["online stays"]

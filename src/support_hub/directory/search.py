@@ -738,19 +738,24 @@ def search_services(query: SearchQuery, *, with_languages: bool = False) -> Sear
         {s for _, s, _ in ranking.local} | set(ranking.remote_ids), languages=with_languages
     )
     locations = _load_locations({location_id for _, _, location_id in ranking.local})
+    # A listing or place deleted between the ranking and the load (another request's commit:
+    # each statement reads its own snapshot) is left out of this page, not a failed request.
     local: list[SearchHit] = []
     for distance, service_id, location_id in ranking.local:
-        location = locations[location_id]
+        listing, location = services.get(service_id), locations.get(location_id)
+        if listing is None or location is None:
+            continue
         local.append(
             SearchHit(
-                services[service_id],
+                listing,
                 location,
                 shown_distance(distance, location.confidential),
                 remote=False,
             )
         )
     remote_ids = sorted(
-        ranking.remote_ids, key=lambda i: remote_order(i, ranking.state_ids, services[i].name)
+        (i for i in ranking.remote_ids if i in services),
+        key=lambda i: remote_order(i, ranking.state_ids, services[i].name),
     )
     remote = [
         SearchHit(
