@@ -14,7 +14,9 @@ from flask import Flask, Response, abort, request
 from twilio.request_validator import RequestValidator
 
 from support_hub import create_app
+from support_hub.db import begin_write
 from support_hub.extensions import csrf, db
+from support_hub.transactions import begins_its_own_writes
 
 EMPTY_TWIML = '<?xml version="1.0" encoding="UTF-8"?><Response />'
 STORED = sa.Table(
@@ -40,16 +42,18 @@ def create() -> Flask:
         STORED.create(db.engine, checkfirst=True)
 
     @app.post("/bench/store")
+    @begins_its_own_writes  # as the webhook: the signature check before SQLite's write lock
     def store() -> Response:
         signature = request.headers.get("X-Twilio-Signature", "")
         url = settings.public_base_url + request.path
         if not validator.validate(url, request.form, signature):
             abort(403)
-        with db.engine.begin() as connection:
-            connection.execute(
-                STORED.insert(),
-                {"message_sid": request.form["MessageSid"], "body": request.form["Body"]},
-            )
+        begin_write(db.session)
+        db.session.execute(
+            STORED.insert(),
+            {"message_sid": request.form["MessageSid"], "body": request.form["Body"]},
+        )
+        db.session.commit()
         return Response(EMPTY_TWIML, mimetype="text/xml")
 
     # Posted without a CSRF token, like Twilio's webhook (which the app exempts).
