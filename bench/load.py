@@ -90,16 +90,7 @@ def webhook_requests(base_url: str, count: int) -> Callable[[int], Request]:
     port = int(base_url.rsplit(":", 1)[1])
     # A new seed each run: MessageSids a run already stored would be answered as cheap replays.
     signed = Requests(port, count, seed=int(time.time()) % 10_000, mix="mixed")
-
-    def make(_: int) -> Request:
-        body, signature = signed.take()
-        headers = {
-            "Content-Type": "application/x-www-form-urlencoded",
-            "X-Twilio-Signature": signature,
-        }
-        return Request("POST", "/sms/inbound", body, headers)
-
-    return make
+    return signed.next_request
 
 
 SCENARIOS = {

@@ -16,6 +16,7 @@ from twilio.request_validator import RequestValidator
 from support_hub import create_app
 from support_hub.db import begin_write
 from support_hub.extensions import csrf, db
+from support_hub.sms.webhook import signed_url
 from support_hub.transactions import begins_its_own_writes
 
 EMPTY_TWIML = '<?xml version="1.0" encoding="UTF-8"?><Response />'
@@ -45,8 +46,7 @@ def create() -> Flask:
     @begins_its_own_writes  # as the webhook: the signature check before SQLite's write lock
     def store() -> Response:
         signature = request.headers.get("X-Twilio-Signature", "")
-        url = settings.public_base_url + request.path
-        if not validator.validate(url, request.form, signature):
+        if not validator.validate(signed_url(settings), request.form, signature):
             abort(403)
         begin_write(db.session)
         db.session.execute(

@@ -78,6 +78,7 @@ class Requests:
         rng = random.Random(seed)
         validator = RequestValidator(AUTH_TOKEN)
         url = f"http://127.0.0.1:{port}{path}"
+        self.path = path
         self.items: list[tuple[bytes, str]] = []
         for i in range(count):
             roll = rng.random() if mix == "mixed" else 1.0
@@ -102,6 +103,15 @@ class Requests:
             item = self.items[self._next % len(self.items)]
             self._next += 1
             return item
+
+    def next_request(self, _i: int = 0) -> Request:
+        """The next signed post, for `run_load` (which passes the request's number)."""
+        body, signature = self.take()
+        headers = {
+            "Content-Type": "application/x-www-form-urlencoded",
+            "X-Twilio-Signature": signature,
+        }
+        return Request("POST", self.path, body, headers)
 
 
 def post(conn: http.client.HTTPConnection, path: str, body: bytes, signature: str) -> float:
@@ -232,17 +242,9 @@ def main() -> None:
         floor = [latency for one in floor_rounds for latency in one]
         signed = Requests(port, 10_000, seed=4, mix=args.mix)
 
-        def paced_request(_i: int) -> Request:
-            body, signature = signed.take()
-            headers = {
-                "Content-Type": "application/x-www-form-urlencoded",
-                "X-Twilio-Signature": signature,
-            }
-            return Request("POST", "/sms/inbound", body, headers)
-
         # Open loop: latency counts from when each request was due (no coordinated omission).
         paced = run_load(
-            f"http://127.0.0.1:{port}", paced_request, label="50 req/s",
+            f"http://127.0.0.1:{port}", signed.next_request, label="50 req/s",
             total=int(50 * args.seconds), rate=50.0,
         )  # fmt: skip
     finally:
