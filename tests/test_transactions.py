@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import sqlite3
+from collections.abc import Iterator
 from pathlib import Path
 
+import psycopg
 import pytest
 import sqlalchemy as sa
 from flask import Flask
 
-from support_hub import create_app
+from support_hub import create_app, transactions
 from support_hub.extensions import db
 from tests.conftest import settings_for_tests
 from tests.directory.conftest import add_listing
@@ -122,3 +124,95 @@ def test_postgresql_plans_each_search_statement_once_not_every_request(
     assert nearest[1] > 0 and online[1] > 0, prepared
     # Its page size is written in, not bound (at 1M listings PostgreSQL kept planning afresh).
     assert "LIMIT 21" in nearest[0] and "LIMIT 11" in online[0], prepared
+
+
+# --- reads_then_writes (PostgreSQL): reads outside a transaction, then one write or a transaction
+
+_SCRATCH = sa.Table(
+    "scratch_reads_then_writes",
+    sa.MetaData(),
+    sa.Column("id", sa.Integer, primary_key=True),
+)
+
+
+@pytest.fixture
+def scratch(app: Flask) -> Iterator[sa.Table]:
+    if db.engine.dialect.name != "postgresql":
+        pytest.skip("a PostgreSQL rule (TEST_DATABASE_URL)")
+    _SCRATCH.create(db.engine, checkfirst=True)
+    yield _SCRATCH
+    db.session.remove()
+    _SCRATCH.drop(db.engine)
+
+
+def _committed_ids() -> list[int]:
+    with db.engine.connect() as other:
+        return list(other.scalars(sa.select(_SCRATCH.c.id).order_by(_SCRATCH.c.id)))
+
+
+def _in_transaction() -> bool:
+    dbapi = db.session.connection().connection.dbapi_connection
+    return dbapi.info.transaction_status != psycopg.pq.TransactionStatus.IDLE  # type: ignore[union-attr]
+
+
+@pytest.mark.real_commits
+def test_reads_run_outside_a_transaction_and_a_write_is_refused_unsent(
+    scratch: sa.Table,
+) -> None:
+    assert transactions.reads_then_writes(db.session)
+    assert db.session.execute(sa.select(scratch.c.id)).all() == []
+    assert not _in_transaction()
+    with pytest.raises(transactions.WriteWhileReading):
+        db.session.execute(scratch.insert().values(id=1))
+    db.session.rollback()
+    with pytest.raises(transactions.WriteWhileReading):
+        assert transactions.reads_then_writes(db.session)
+        db.session.execute(sa.select(scratch.c.id).with_for_update())  # a lock is a write
+    db.session.rollback()
+    assert _committed_ids() == []
+
+
+@pytest.mark.real_commits
+def test_one_write_commits_on_its_own_and_a_second_is_refused(scratch: sa.Table) -> None:
+    assert transactions.reads_then_writes(db.session)
+    db.session.execute(sa.select(scratch.c.id)).all()
+    transactions.write_one_statement(db.session)
+    db.session.execute(scratch.insert().values(id=1))
+    assert _committed_ids() == [1]  # durable before any commit()
+    db.session.execute(sa.select(scratch.c.id)).all()  # reads are still fine
+    with pytest.raises(transactions.WriteWhileReading):
+        db.session.execute(scratch.insert().values(id=2))
+    db.session.rollback()
+    assert _committed_ids() == [1]
+
+
+@pytest.mark.real_commits
+def test_a_transaction_begun_after_the_reads_commits_its_writes_together(
+    scratch: sa.Table,
+) -> None:
+    assert transactions.reads_then_writes(db.session)
+    db.session.execute(sa.select(scratch.c.id)).all()
+    transactions.begin_transaction(db.session)
+    db.session.execute(scratch.insert().values(id=1))
+    assert _in_transaction()
+    db.session.execute(scratch.insert().values(id=2))
+    assert _committed_ids() == []
+    db.session.rollback()
+    assert _committed_ids() == []
+    db.session.remove()
+    assert transactions.reads_then_writes(db.session)
+    transactions.begin_transaction(db.session)
+    db.session.execute(scratch.insert().values(id=1))
+    db.session.execute(scratch.insert().values(id=2))
+    db.session.commit()
+    assert _committed_ids() == [1, 2]
+    db.session.remove()
+    # The pool hands the connection back as it was: autocommit off, nothing open.
+    with db.engine.connect() as connection:
+        assert connection.connection.dbapi_connection.autocommit is False  # type: ignore[union-attr]
+
+
+def test_reads_then_writes_changes_nothing_inside_a_transaction_or_on_sqlite() -> None:
+    # The suite's session is bound to one connection (and on SQLite, SQLite's writers lock first).
+    assert transactions.reads_then_writes(db.session) is False
+    assert db.session.execute(sa.select(sa.literal(1))).scalar() == 1

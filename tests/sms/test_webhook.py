@@ -81,6 +81,20 @@ def test_behind_a_proxy_the_public_url_is_what_twilio_signed(proxied_app: Flask)
     assert replay_with_local_url.status_code == 403
 
 
+def test_a_signature_over_the_url_with_its_default_port_is_accepted(proxied_app: Flask) -> None:
+    # Twilio signs the URL it requested, which may name the default port: the hub checks the URL
+    # it knows first and only then, as the twilio library does, the other form.
+    client = proxied_app.test_client()
+    with_port = post_signed(
+        client, "/sms/inbound", twilio_form("hello"), "https://sms.example.org:443/sms/inbound"
+    )
+    assert with_port.status_code == 200
+    wrong_port = post_signed(
+        client, "/sms/inbound", twilio_form("hello"), "https://sms.example.org:8443/sms/inbound"
+    )
+    assert wrong_port.status_code == 403
+
+
 def test_replayed_message_sid_gets_the_same_answer_and_changes_nothing(phone: Phone) -> None:
     first = phone.text("STOP", sid="SM" + "b" * 32)
     counts = (_count(InboundMessage), _count(ConsentEvent), _count(Person))

@@ -193,11 +193,11 @@ def raise_alert(
     if triage is None or decision.handled_as not in _FREE_TEXT:
         return decision.replies
     staff = staff or _staff_context(person.id)
+    if not alert_needed(decision, staff):
+        return decision.replies
     needs_person = decision.handled_as == NEEDS_PERSON
     kind = triage.kind
     if triage.level is Level.ROUTINE:
-        if staff.open_alert_id is None and not needs_person and not staff.known_to_staff:
-            return decision.replies
         kind = "needs_person" if needs_person else "safety_net"
     policy = policy or current_policy()
     existing = None
@@ -215,6 +215,24 @@ def raise_alert(
     if triage.level is Level.ROUTINE and decision.handled_as == "not_understood":
         return (render("routine_received", person.language, hub),)
     return decision.replies
+
+
+def alert_needed(decision: Decision, staff: StaffContext) -> bool:
+    """Whether `raise_alert` will alert staff about this text (it writes exactly then).
+
+    Free text a person should read: elevated or urgent always; routine when it needs a person,
+    while the texter's alert is open, or when staff have met them before (the safety net).
+    """
+    triage = decision.triage
+    if triage is None or decision.handled_as not in _FREE_TEXT:
+        return False
+    if triage.level is not Level.ROUTINE:
+        return True
+    return (
+        decision.handled_as == NEEDS_PERSON
+        or staff.open_alert_id is not None
+        or staff.known_to_staff
+    )
 
 
 def _join(alert: Alert, raised: _Raised, policy: Policy) -> None:

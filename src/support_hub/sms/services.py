@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import make_transient_to_detached
+from sqlalchemy.orm.util import identity_key
 
+from support_hub import transactions
 from support_hub.checkins import services as checkins
 from support_hub.checkins.services import open_checkin_id_of
 from support_hub.db import begin_write, new_id, utcnow
@@ -51,14 +56,17 @@ _STORED = sa.select(InboundMessage.id, InboundMessage.reply).where(
 # Everything a text needs to know before it is answered, in one round trip: whether this
 # MessageSid was answered before (a replay), the texter, the check-in a reply may answer, their
 # open inbox alert, and whether staff have met them. One row even for a new number (the person
-# columns are then NULL): the outer join hangs them off a constant row.
+# columns are then NULL): the outer join hangs them off a constant row. Read with Core: the
+# ORM's loading machinery cost a third of a plain text's handling; the person is attached to
+# the session from its columns instead (`_attach_person`).
+_PERSON_COLUMNS = tuple(Person.__table__.c)
 _TEXTER = (
     sa.select(
         _STORED.with_only_columns(InboundMessage.id).scalar_subquery(),
         _STORED.with_only_columns(InboundMessage.reply).scalar_subquery(),
-        Person,
         open_checkin_id_of(Person.id, sa.bindparam("answer_cutoff")),
         *inbox.staff_context_columns(Person.id),
+        *_PERSON_COLUMNS,
     )
     .select_from(sa.select(sa.literal(1).label("one")).subquery())
     .outerjoin(Person, Person.phone == sa.bindparam("phone"))
@@ -77,14 +85,36 @@ class _Texter:
 def _read_texter(sid: str, phone: str, now: datetime) -> tuple[str, ...] | _Texter:
     """The stored answer when this MessageSid is a replay; else the texter (a new person is
     added to the session, not flushed)."""
-    stored_id, stored_reply, person, checkin_id, alert_id, known = db.session.execute(
-        _TEXTER, {"sid": sid, "phone": phone, "answer_cutoff": now - checkins.ANSWER_WINDOW}
-    ).one()
+    row = (
+        db.session.connection()
+        .execute(
+            _TEXTER,
+            {"sid": sid, "phone": phone, "answer_cutoff": now - checkins.ANSWER_WINDOW},
+        )
+        .one()
+    )
+    stored_id, stored_reply, checkin_id, alert_id, known = row[:5]
     if stored_id is not None:
         return tuple(stored_reply or ())
-    if person is not None:
+    person_row = row[5:]
+    if person_row[0] is not None:
+        person = _attach_person(person_row)
         return _Texter(person, False, checkin_id, inbox.StaffContext(alert_id, bool(known)))
     return _Texter(_add_person(phone), True, None, inbox.NEW_TEXTER)
+
+
+def _attach_person(row: Sequence[Any]) -> Person:
+    """The person a row of `_PERSON_COLUMNS` describes, in the session as if the ORM had loaded
+    it: a change to it is flushed as an UPDATE. The session's own copy when it already holds one
+    (a second try after a rolled-back first)."""
+    values = {column.key: value for column, value in zip(_PERSON_COLUMNS, row, strict=True)}
+    held = db.session.identity_map.get(identity_key(Person, values["id"]))
+    if isinstance(held, Person):
+        return held
+    person = Person(**values)
+    make_transient_to_detached(person)  # no pending changes: as freshly loaded
+    db.session.add(person)
+    return person
 
 
 def _find_or_add_person(phone: str) -> tuple[Person, bool]:
@@ -122,13 +152,53 @@ def receive_inbound(sms: InboundSms, *, hub: str, now: datetime | None = None) -
         return _receive(sms, hub, now or utcnow())
 
 
+@dataclass(frozen=True)
+class _Decided:
+    texter: _Texter
+    decision: conversation.Decision
+
+
 def _receive(sms: InboundSms, hub: str, now: datetime) -> InboundResult:
+    """Read, decide, then write: the message with its answer, and whatever the answer changed.
+
+    On PostgreSQL the reads run outside a transaction (`transactions.reads_then_writes`) and a
+    text that changes nothing else (most of them: a known texter, no keyword, no alert) is one
+    INSERT that commits on its own: two round trips in all. Anything more is written in one
+    transaction. Should deciding want to write (an opt-out cancels queued texts), everything is
+    rolled back and decided again inside a transaction, as on SQLite, which takes the write lock
+    before it reads.
+    """
     phone = to_e164(sms.from_number)
-    begin_write(db.session)
+    reading_first = transactions.reads_then_writes(db.session)
+    if reading_first:
+        try:
+            decided = _decide(sms, phone, hub, now)
+        except transactions.WriteWhileReading:
+            db.session.rollback()
+            reading_first = False
+    if not reading_first:
+        begin_write(db.session)
+        decided = _decide(sms, phone, hub, now)
+    if not isinstance(decided, _Decided):
+        db.session.rollback()
+        return InboundResult(decided, replayed=True)
+    texter, decision = decided.texter, decided.decision
+    if reading_first:
+        if _only_the_message_to_write(texter, decision):
+            transactions.write_one_statement(db.session)
+        else:
+            transactions.begin_transaction(db.session)
+    replies = _store(sms, texter, decision, hub, now)
+    db.session.commit()
+    return InboundResult(replies, replayed=False)
+
+
+def _decide(sms: InboundSms, phone: str, hub: str, now: datetime) -> _Decided | tuple[str, ...]:
+    """The stored answer when this MessageSid is a replay; else the texter and what to answer
+    (the person and any consent event are changed in the session, not written)."""
     texter = _read_texter(sms.message_sid, phone, now)
     if not isinstance(texter, _Texter):
-        db.session.rollback()
-        return InboundResult(texter, replayed=True)
+        return texter
     person, is_new = texter.person, texter.is_new
     if is_new:
         record_consent(person, ConsentKind.OPT_IN, ConsentSource.KEYWORD, sms.body, now=now)
@@ -143,11 +213,37 @@ def _receive(sms: InboundSms, hub: str, now: datetime) -> InboundResult:
         now=now,
         open_checkin_id=texter.open_checkin_id,
     )
-    # The message is stored with its answer in the same commit, before the answer leaves (the
-    # webhook renders it after this returns). One plain INSERT: the ORM's unit of work for a
-    # row nothing reads again cost more than the rest of a plain text's handling. The flush
-    # writes the person first (new, or changed by the answer): the message refers to it, and
-    # the message is written before any alert that refers to it.
+    return _Decided(texter, decision)
+
+
+def _only_the_message_to_write(texter: _Texter, decision: conversation.Decision) -> bool:
+    """True when storing the message is the answer's only write: no new or changed row in the
+    session (person, consent) and no alert to raise."""
+    session = db.session()
+    return (
+        not texter.is_new
+        and not session.new
+        and not session.dirty
+        and not inbox.alert_needed(decision, texter.staff)
+    )
+
+
+def _store(
+    sms: InboundSms,
+    texter: _Texter,
+    decision: conversation.Decision,
+    hub: str,
+    now: datetime,
+) -> tuple[str, ...]:
+    """Write the message with its answer, and the alert it raises; returns the replies to send.
+
+    The message is stored with its answer in the same commit, before the answer leaves (the
+    webhook renders it after this returns). One plain INSERT: the ORM's unit of work for a row
+    nothing reads again cost more than the rest of a plain text's handling. The flush writes
+    the person first (new, or changed by the answer): the message refers to it, and the message
+    is written before any alert that refers to it.
+    """
+    person = texter.person
     message = InboundMessage(id=new_id(), message_sid=sms.message_sid)  # not added: ids only
     db.session.flush()
     db.session.connection().execute(
@@ -178,8 +274,7 @@ def _receive(sms: InboundSms, hub: str, now: datetime) -> InboundResult:
             .where(InboundMessage.id == message.id)
             .values(reply=list(replies))
         )
-    db.session.commit()
-    return InboundResult(replies, replayed=False)
+    return replies
 
 
 def person_for(phone: str) -> Person | None:

@@ -11,6 +11,8 @@ development). The simulator never needs a signature: it calls the same service d
 
 from __future__ import annotations
 
+import functools
+import hmac
 import logging
 
 from flask import Blueprint, Response, abort, current_app, request
@@ -62,17 +64,41 @@ def _check_twilio_signature(settings: Settings) -> None:
             abort(403, "Webhook signatures cannot be checked: TWILIO_AUTH_TOKEN is not set.")
         return
     signature = request.headers.get("X-Twilio-Signature", "")
-    if not signature or not RequestValidator(token).validate(
-        signed_url(settings), request.form, signature
-    ):
+    if not signature or not signed_by_twilio(validator_for(token), signed_url(settings), signature):
         abort(403, "Invalid or missing X-Twilio-Signature.")
 
 
+@functools.lru_cache(maxsize=4)
+def validator_for(token: str) -> RequestValidator:
+    """One validator per auth token (building one encodes the token)."""
+    return RequestValidator(token)
+
+
+def signed_by_twilio(validator: RequestValidator, url: str, signature: str) -> bool:
+    """Whether `signature` is Twilio's for this URL and form.
+
+    `validate` computes the signature twice, for the URL with and without its port (Twilio
+    signs whichever it requested); the URL as the hub knows it matches almost always, so it is
+    tried alone first, and `validate` decides only when it does not match.
+    """
+    form = request.form
+    if hmac.compare_digest(validator.compute_signature(url, form), signature):
+        return True
+    return validator.validate(url, form, signature)
+
+
 def twiml(replies: tuple[str, ...]) -> Response:
+    return Response(_twiml_document(replies), mimetype="text/xml")
+
+
+@functools.lru_cache(maxsize=512)
+def _twiml_document(replies: tuple[str, ...]) -> str:
+    """The TwiML answering with `replies` (one <Message> each). Most answers are one of a few
+    dozen texts (welcome, HELP, "not understood" ...): each is built once per process."""
     answer = MessagingResponse()
     for text in replies:
         answer.message(text)
-    return Response(str(answer), mimetype="text/xml")
+    return str(answer)
 
 
 def _required(name: str) -> str:
