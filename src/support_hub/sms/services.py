@@ -218,14 +218,9 @@ def _decide(sms: InboundSms, phone: str, hub: str, now: datetime) -> _Decided | 
 
 def _only_the_message_to_write(texter: _Texter, decision: conversation.Decision) -> bool:
     """True when storing the message is the answer's only write: no new or changed row in the
-    session (person, consent) and no alert to raise."""
+    session (a new person, a consent event, a changed person) and no alert to raise."""
     session = db.session()
-    return (
-        not texter.is_new
-        and not session.new
-        and not session.dirty
-        and not inbox.alert_needed(decision, texter.staff)
-    )
+    return not session.new and not session.dirty and not inbox.alert_needed(decision, texter.staff)
 
 
 def _store(
